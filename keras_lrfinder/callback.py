@@ -1,0 +1,180 @@
+"""The `LRFinder` callback: a learning-rate range test inside `model.fit`."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import keras
+
+from keras_lrfinder.divergence import has_diverged, validate_divergence_threshold
+from keras_lrfinder.result import LRFinderResult, StopReason
+from keras_lrfinder.smoothing import ExponentialMovingAverage, validate_smoothing
+from keras_lrfinder.state import TrainingState
+from keras_lrfinder.suggest import NoSuggestionError
+from keras_lrfinder.sweep import sweep_learning_rates
+from keras_lrfinder.sweep_patch import SweepPatch
+
+Verbose = Literal["auto", 0, 1, 2]
+
+
+class LRFinder(keras.callbacks.Callback):
+    """Runs a learning-rate range test (Smith, 2015) during `model.fit`.
+
+    Step `i` of `num_steps` trains with `learning_rates[i]`, rising from
+    `start_lr` to `end_lr`; the loss of each batch is recorded. The run ends
+    when all steps are done, when the smoothed loss blows up past
+    `divergence_threshold` × its best value, when a loss is NaN or inf, or when
+    `fit` ends first. `fit` is then stopped, the model and optimizer are put
+    back exactly as they were at the start of `fit` (with `restore=True`), and
+    `finder.result` holds the curve.
+
+    Keras does not call `on_train_end` when `fit` raises (Ctrl-C included), so
+    inside your own `fit` use the finder as a context manager, which restores
+    the model on the way out, or call `finder.restore()` yourself. `find_lr`
+    does this for you.
+
+    Example:
+
+    ```python
+    finder = keras_lrfinder.LRFinder(start_lr=1e-6, end_lr=1.0)
+    with finder:
+        model.fit(x, y, batch_size=64, epochs=10, callbacks=[finder])
+    print(finder.result.suggestion())
+    finder.result.plot()
+    ```
+
+    Args:
+        start_lr: The learning rate of the first step; positive.
+        end_lr: The learning rate of the last step; above `start_lr`.
+        num_steps: How many steps (batches) the sweep takes, at least 2. It
+            spans as many epochs as it needs.
+        mode: `"exponential"` (even steps in log space, the usual choice) or
+            `"linear"`.
+        smoothing: Factor of the exponential moving average of the loss that
+            the divergence test and the suggestion read, in [0, 1).
+        divergence_threshold: Stop once the smoothed loss exceeds this many
+            times its best value; greater than 1 (`math.inf` never stops).
+        restore: Whether to put the model, the optimizer and the global RNGs
+            back as they were when `fit` began.
+        verbose: 0 is silent; 1 shows a progress bar and a summary; 2 only the
+            summary. `"auto"` is 2 when Keras's own progress bar is on in this
+            `fit`, else 1.
+    """
+
+    def __init__(
+        self,
+        start_lr: float = 1e-7,
+        end_lr: float = 10.0,
+        num_steps: int = 100,
+        mode: str = "exponential",
+        smoothing: float = 0.98,
+        divergence_threshold: float = 4.0,
+        restore: bool = True,
+        verbose: Verbose = "auto",
+    ):
+        super().__init__()
+        self.learning_rates = sweep_learning_rates(start_lr, end_lr, num_steps, mode)
+        validate_smoothing(smoothing)
+        validate_divergence_threshold(divergence_threshold)
+        if verbose not in ("auto", 0, 1, 2):
+            raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
+        self.start_lr, self.end_lr, self.num_steps, self.mode = start_lr, end_lr, num_steps, mode
+        self.smoothing = smoothing
+        self.divergence_threshold = divergence_threshold
+        self.restore_state = restore
+        self.verbose = verbose
+        self.result: LRFinderResult | None = None
+        self._patch: SweepPatch | None = None
+
+    def on_train_begin(self, logs=None):
+        model = self.model
+        if model.steps_per_execution != 1:
+            raise ValueError(
+                "LRFinder needs a callback after every step, so the model must be "
+                "compiled with steps_per_execution=1. Received: "
+                f"steps_per_execution={model.steps_per_execution}"
+            )
+        self.result = None
+        self._losses: list[float] = []
+        self._ema = ExponentialMovingAverage(self.smoothing)
+        self._best_loss = math.inf
+        self._stop_reason: StopReason = "interrupted"
+        self._snapshot = TrainingState.capture(model) if self.restore_state else None
+        self._patch = SweepPatch(model, self.learning_rates)
+        self._progress = self._make_progress_bar()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._patch is None:
+            return
+        loss = float(logs["loss"])
+        self._losses.append(loss)
+        smoothed = self._ema.update(loss)
+        if not math.isfinite(loss):
+            self._stop("non_finite")
+        elif has_diverged(smoothed, self._best_loss, self.divergence_threshold):
+            self._stop("diverged")
+        elif len(self._losses) == self.num_steps:
+            self._stop("completed")
+        self._best_loss = min(self._best_loss, smoothed)
+        if self._progress is not None:
+            step = len(self._losses)
+            self._progress.update(
+                step, [("lr", self.learning_rates[step - 1]), ("smoothed_loss", smoothed)]
+            )
+
+    def on_train_end(self, logs=None):
+        self.restore()
+
+    def restore(self) -> None:
+        """Ends a run in progress: undoes the sweep and, with `restore=True`, the training.
+
+        `fit` calls this at its end; it only needs calling by hand when `fit`
+        raised. Calling it when no run is in progress does nothing.
+        """
+        if self._patch is None:
+            return
+        self._patch.remove()
+        self._patch = None
+        if self._snapshot is not None:
+            self._snapshot.restore()
+            self._snapshot = None
+        steps = len(self._losses)
+        self.result = LRFinderResult(
+            learning_rates=self.learning_rates[:steps],
+            losses=self._losses,
+            smoothing=self.smoothing,
+            stop_reason=self._stop_reason,
+            mode=self.mode,
+        )
+        if self.verbose:
+            self._print_summary()
+
+    def __enter__(self) -> LRFinder:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.restore()
+
+    def _stop(self, reason: StopReason) -> None:
+        self._stop_reason = reason
+        self.model.stop_training = True
+
+    def _make_progress_bar(self) -> keras.utils.Progbar | None:
+        keras_bar_on = self.params.get("verbose", 0) != 0
+        if self.verbose == 1 or (self.verbose == "auto" and not keras_bar_on):
+            return keras.utils.Progbar(
+                self.num_steps, stateful_metrics=["lr", "smoothed_loss"], unit_name="step"
+            )
+        return None
+
+    def _print_summary(self) -> None:
+        result = self.result
+        steps = len(result.losses)
+        where = f" at lr={result.learning_rates[-1]:.2e}" if steps else ""
+        line = f"LRFinder: {result.stop_reason}{where} after {steps}/{self.num_steps} steps"
+        try:
+            line += f"; suggested lr={result.suggestion():.2e}"
+        except NoSuggestionError as error:
+            line += f"; no suggestion: {error}"
+        print(("\n" if self._progress is not None else "") + line)

@@ -1,0 +1,100 @@
+"""`find_lr`: a whole range test in one call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+
+from keras_lrfinder.callback import LRFinder, Verbose
+from keras_lrfinder.result import LRFinderResult
+
+_MISSING = object()
+
+
+def find_lr(
+    model: keras.Model,
+    x: Any = None,
+    y: Any = None,
+    *,
+    batch_size: int | None = None,
+    start_lr: float = 1e-7,
+    end_lr: float = 10.0,
+    num_steps: int = 100,
+    mode: str = "exponential",
+    smoothing: float = 0.98,
+    divergence_threshold: float = 4.0,
+    verbose: Verbose = "auto",
+    apply: bool = False,
+    **fit_kwargs: Any,
+) -> LRFinderResult:
+    """Runs a learning-rate range test on a compiled model and puts it back.
+
+    The model trains for `num_steps` batches (over as many epochs as that
+    takes) while the learning rate rises from `start_lr` to `end_lr`, or until
+    the loss blows up. Its variables, its optimizer (slots, iterations and
+    learning rate or schedule), the global RNGs and `model.history` are then
+    exactly as they were, also when `fit` raises or is interrupted, in which
+    case the exception propagates.
+
+    Example:
+
+    ```python
+    result = keras_lrfinder.find_lr(model, x_train, y_train, batch_size=64)
+    result.plot()
+    model.optimizer.learning_rate = result.suggestion()
+    ```
+
+    Args:
+        model: A compiled Keras model.
+        x, y: Training data, as `model.fit` takes it: arrays, a dict of arrays,
+            a `tf.data.Dataset`, a `keras.utils.PyDataset`, a torch
+            `DataLoader` or a generator. An iterator that cannot be rewound
+            is consumed by the run.
+        batch_size: As in `model.fit`. The curve depends on it: use the batch
+            size you will train with.
+        start_lr, end_lr, num_steps, mode, smoothing, divergence_threshold,
+            verbose: As in `LRFinder`.
+        apply: Whether to set the model's learning rate to the suggestion
+            afterwards (`NoSuggestionError` if the curve allows none).
+        **fit_kwargs: Passed on to `model.fit` (`sample_weight`,
+            `steps_per_epoch`, `callbacks`, `shuffle`, ...). `epochs` is
+            chosen by `find_lr`.
+
+    Returns:
+        The `LRFinderResult` of the run.
+    """
+    finder = LRFinder(
+        start_lr=start_lr,
+        end_lr=end_lr,
+        num_steps=num_steps,
+        mode=mode,
+        smoothing=smoothing,
+        divergence_threshold=divergence_threshold,
+        restore=True,
+        verbose=verbose,
+    )
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError(
+            "`model` must be compiled (with an optimizer and a loss) before `find_lr`. "
+            f"Received: model={model!r} with optimizer=None"
+        )
+    if "epochs" in fit_kwargs:
+        raise ValueError(
+            "`find_lr` runs as many epochs as `num_steps` needs; set `num_steps` "
+            f"instead. Received: epochs={fit_kwargs['epochs']!r}"
+        )
+    callbacks = [*(fit_kwargs.pop("callbacks", None) or []), finder]
+    history = getattr(model, "history", _MISSING)
+    try:
+        # Every epoch has at least one step, so num_steps epochs always suffice.
+        model.fit(x, y, batch_size=batch_size, epochs=num_steps, verbose=0, callbacks=callbacks, **fit_kwargs)
+    finally:
+        finder.restore()
+        if history is _MISSING:
+            del model.history
+        else:
+            model.history = history
+    if apply:
+        finder.result.apply(model)
+    return finder.result

@@ -1,0 +1,183 @@
+"""What a range test found: the curve, how it ended, and what to make of it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from keras_lrfinder import suggest
+from keras_lrfinder.smoothing import smooth
+
+if TYPE_CHECKING:
+    import keras
+    from matplotlib.axes import Axes
+
+StopReason = Literal["completed", "diverged", "non_finite", "interrupted"]
+STOP_REASONS: tuple[str, ...] = ("completed", "diverged", "non_finite", "interrupted")
+_FORMAT = "keras-lrfinder-result/1"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LRFinderResult:
+    """The curve of one range test.
+
+    Attributes:
+        learning_rates: The learning rate each recorded step trained with.
+        losses: The training loss of each step's batch, as computed in that
+            step (not Keras's running mean).
+        smoothing: The moving-average factor behind `smoothed_losses`.
+        stop_reason: `"completed"` (all steps ran), `"diverged"` (the smoothed
+            loss blew up), `"non_finite"` (a loss was NaN or inf) or
+            `"interrupted"` (training ended before the sweep did).
+        mode: `"exponential"` or `"linear"`, the spacing of the sweep.
+
+    Example:
+
+    ```python
+    result = keras_lrfinder.find_lr(model, x, y, batch_size=64)
+    lr = result.suggestion()
+    result.plot()
+    result.save("lr_find.json")
+    ```
+    """
+
+    learning_rates: np.ndarray
+    losses: np.ndarray
+    smoothing: float = 0.98
+    stop_reason: StopReason = "completed"
+    mode: str = "exponential"
+
+    def __post_init__(self) -> None:
+        rates = np.array(self.learning_rates, dtype=np.float64)
+        losses = np.array(self.losses, dtype=np.float64)
+        if rates.shape != losses.shape or rates.ndim != 1:
+            raise ValueError(
+                "`learning_rates` and `losses` must be 1-D and of the same length. "
+                f"Received: shapes {rates.shape} and {losses.shape}"
+            )
+        if self.stop_reason not in STOP_REASONS:
+            raise ValueError(
+                f"`stop_reason` must be one of {STOP_REASONS}. "
+                f"Received: stop_reason={self.stop_reason!r}"
+            )
+        rates.flags.writeable = losses.flags.writeable = False
+        object.__setattr__(self, "learning_rates", rates)
+        object.__setattr__(self, "losses", losses)
+
+    @property
+    def smoothed_losses(self) -> np.ndarray:
+        """The bias-corrected exponential moving average of `losses`."""
+        return smooth(self.losses, self.smoothing)
+
+    def suggestion(self, method: str | None = None) -> float:
+        """Returns the suggested learning rate.
+
+        Args:
+            method: The name of a rule in `keras_lrfinder.suggest.RULES`
+                (`"valley"`, `"steepest"`, `"minimum"` or `"slide"`), or `None`
+                for the default, `"valley"`.
+
+        Raises:
+            NoSuggestionError: The curve gives the rule no basis for a
+                suggestion; the message says why and what to try.
+        """
+        return suggest.get_rule(method)(self.learning_rates, self.smoothed_losses)
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        method: str | None = None,
+        suggest: bool = True,
+        show: bool = False,
+    ) -> Axes:
+        """Draws loss against learning rate and returns the matplotlib Axes.
+
+        The raw losses are faint, the smoothed ones solid, and the suggestion
+        (if `suggest` and the curve allows one) is marked with its value.
+
+        Args:
+            ax: The Axes to draw on; a new figure if `None`.
+            method: The suggestion rule to mark (default: the default rule).
+            suggest: Whether to mark the suggestion.
+            show: Whether to call `matplotlib.pyplot.show()`.
+        """
+        from keras_lrfinder.plotting import plot_result
+
+        return plot_result(self, ax=ax, method=method, suggest=suggest, show=show)
+
+    def apply(self, model: keras.Model, method: str | None = None) -> float:
+        """Sets `model.optimizer.learning_rate` to the suggestion and returns it.
+
+        Raises:
+            ValueError: The model has no optimizer (it is not compiled).
+            TypeError: The optimizer was built with a `LearningRateSchedule`,
+                whose rate cannot be set to a number.
+            NoSuggestionError: The curve gives no basis for a suggestion.
+        """
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is None:
+            raise ValueError(
+                "`model` must be compiled with an optimizer to apply a learning rate. "
+                f"Received: model={model!r} with optimizer=None"
+            )
+        learning_rate = self.suggestion(method)
+        optimizer.learning_rate = learning_rate
+        return learning_rate
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; non-finite losses are written as strings."""
+        return {
+            "format": _FORMAT,
+            "learning_rates": [_to_json_number(v) for v in self.learning_rates],
+            "losses": [_to_json_number(v) for v in self.losses],
+            "smoothing": self.smoothing,
+            "stop_reason": self.stop_reason,
+            "mode": self.mode,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LRFinderResult:
+        if data.get("format") != _FORMAT:
+            raise ValueError(
+                f"Not a keras-lrfinder result: expected format {_FORMAT!r}. "
+                f"Received: format={data.get('format')!r}"
+            )
+        return cls(
+            learning_rates=[float(v) for v in data["learning_rates"]],
+            losses=[float(v) for v in data["losses"]],
+            smoothing=data["smoothing"],
+            stop_reason=data["stop_reason"],
+            mode=data["mode"],
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes the result to `path` as JSON; `LRFinderResult.load` reads it back."""
+        with open(path, "w", encoding="utf-8") as file:
+            json.dump(self.to_dict(), file, indent=1)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> LRFinderResult:
+        """Reads a result written by `save`."""
+        with open(path, encoding="utf-8") as file:
+            return cls.from_dict(json.load(file))
+
+    def __repr__(self) -> str:
+        return (
+            f"LRFinderResult(steps={len(self.losses)}, lr={_span(self.learning_rates)}, "
+            f"stop_reason={self.stop_reason!r})"
+        )
+
+
+def _to_json_number(value: float) -> float | str:
+    # Strict JSON has no NaN or Infinity; float() reads these strings back exactly.
+    return float(value) if math.isfinite(value) else str(float(value))
+
+
+def _span(values: np.ndarray) -> str:
+    return f"{values[0]:.3g}..{values[-1]:.3g}" if len(values) else "[]"

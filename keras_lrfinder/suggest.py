@@ -1,0 +1,167 @@
+"""Rules that read a learning rate off a range-test curve.
+
+Each rule is a pure function `rule(learning_rates, losses) -> float` of the
+swept learning rates and the (smoothed) losses recorded at them. A rule raises
+`NoSuggestionError` when the curve gives it no basis for a suggestion.
+
+Before a rule reads the curve it is cut where fastai cuts it: the first tenth
+of the points (where the moving average is still warming up) and the last
+five (the blow-up) are dropped, and so is everything from the first
+non-finite loss on. Where the loss of what is left never falls below its
+first value, no rate beats the smallest one and every rule raises
+`NoSuggestionError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+ArrayLike = Sequence[float] | np.ndarray
+Rule = Callable[[ArrayLike, ArrayLike], float]
+
+MIN_POINTS = 5
+_SKIP_END = 5
+
+
+class NoSuggestionError(ValueError):
+    """The curve gives no basis for a suggestion; the message says why and what to try."""
+
+
+def steepest(learning_rates: ArrayLike, losses: ArrayLike) -> float:
+    """The learning rate where the loss falls fastest against log(learning rate).
+
+    It can latch onto early noise, or onto the cliff just before divergence.
+    """
+    rates, values = _usable_curve(learning_rates, losses)
+    slopes = np.diff(values) / np.diff(np.log(rates))
+    return float(rates[np.argmin(slopes)])
+
+
+def minimum(learning_rates: ArrayLike, losses: ArrayLike) -> float:
+    """The learning rate of the lowest loss, divided by 10.
+
+    At the minimum the loss is about to blow up; a tenth of it is a rate that
+    still learns fast and is safely below that edge.
+    """
+    rates, values = _usable_curve(learning_rates, losses)
+    index = int(np.argmin(values))
+    suggestion = float(rates[index]) / 10
+    if suggestion < rates[0]:
+        raise NoSuggestionError(
+            f"The loss is lowest at lr={rates[index]:.3g}, less than a decade above "
+            f"the start of the usable curve ({rates[0]:.3g}), so a tenth of it lies "
+            "outside the sweep. Lower `start_lr`."
+        )
+    return suggestion
+
+
+def valley(learning_rates: ArrayLike, losses: ArrayLike) -> float:
+    """A point two thirds of the way down the longest valley, as fastai picks it.
+
+    The valley is the longest run of points whose losses keep falling (not
+    necessarily next to each other). Its lower third is where the loss falls
+    steadily, away from both the flat start and the minimum.
+    """
+    rates, values = _usable_curve(learning_rates, losses)
+    start, end = _longest_valley(values)
+    third = (end - start) / 3
+    index = max(start + int(third) + int(third / 2), 0)
+    return float(rates[index])
+
+
+def slide(
+    learning_rates: ArrayLike,
+    losses: ArrayLike,
+    lr_diff: int = 15,
+    threshold: float = 0.005,
+) -> float:
+    """fastai's `slide`: walk left from the end until the slope settles.
+
+    Two points `lr_diff` apart slide left from the end of the curve until the
+    loss gradients (per point) at them differ by at most `threshold`. The
+    threshold is in loss units, so the rule depends on the scale of the loss.
+    """
+    rates, values = _usable_curve(learning_rates, losses)
+    if len(values) <= lr_diff:
+        raise NoSuggestionError(
+            f"`slide` needs more than lr_diff={lr_diff} usable points; the curve has "
+            f"{len(values)}. Increase `num_steps`."
+        )
+    gradient = np.gradient(values)
+    right = len(values) - 1
+    left = right - lr_diff
+    suggestion = rates[left]
+    while left >= 0 and abs(gradient[right] - gradient[left]) > threshold:
+        suggestion = rates[left]
+        right -= 1
+        left -= 1
+    return float(suggestion)
+
+
+RULES: dict[str, Rule] = {
+    "valley": valley,
+    "steepest": steepest,
+    "minimum": minimum,
+    "slide": slide,
+}
+DEFAULT_METHOD = "valley"
+
+
+def get_rule(method: str | None) -> Rule:
+    """Returns the rule named `method`, or the default rule for `None`."""
+    method = DEFAULT_METHOD if method is None else method
+    if method not in RULES:
+        raise ValueError(f"`method` must be one of {sorted(RULES)}. Received: method={method!r}")
+    return RULES[method]
+
+
+def _usable_curve(learning_rates: ArrayLike, losses: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    rates = np.asarray(learning_rates, dtype=np.float64)
+    values = np.asarray(losses, dtype=np.float64)
+    if rates.shape != values.shape or rates.ndim != 1:
+        raise ValueError(
+            "`learning_rates` and `losses` must be 1-D and of the same length. "
+            f"Received: shapes {rates.shape} and {values.shape}"
+        )
+    finite = np.isfinite(rates) & np.isfinite(values) & (rates > 0)
+    first_bad = int(np.argmin(finite)) if not finite.all() else len(finite)
+    num_points = first_bad
+    skip_start = num_points // 10
+    skip_end = min(_SKIP_END, max(num_points - skip_start - MIN_POINTS, 0))
+    rates, values = rates[skip_start : num_points - skip_end], values[skip_start : num_points - skip_end]
+    if len(values) < MIN_POINTS:
+        raise NoSuggestionError(
+            f"The curve has {num_points} finite points before its first non-finite "
+            f"loss; a suggestion needs at least {MIN_POINTS}. Increase `num_steps`, or "
+            "lower `end_lr` if the loss blew up at once."
+        )
+    if values.min() >= values[0]:
+        raise NoSuggestionError(
+            "The loss never falls below its value at the start of the sweep, so no "
+            "rate does better than the smallest. Raise `end_lr` if the curve is flat "
+            "to the end; lower `start_lr` if it rises from the start; check that the "
+            "model can learn from the data at all."
+        )
+    return rates, values
+
+
+def _longest_valley(values: np.ndarray) -> tuple[int, int]:
+    """fastai's longest-valley search, vectorized over the inner loop.
+
+    `lengths[i]` is the length of the longest run of falling losses ending at
+    point i. Like fastai, the valley's start is fixed by the first length that
+    beats the longest so far, so the results are the same as fastai's.
+    """
+    lengths = np.ones(len(values), dtype=np.int64)
+    start = end = 0
+    for i in range(1, len(values)):
+        candidates = np.where(values[:i] > values[i], lengths[:i] + 1, 1)
+        running = np.maximum.accumulate(candidates)
+        lengths[i] = running[-1]
+        if lengths[i] > lengths[end]:
+            first_longer = int(np.argmax(running > lengths[end]))
+            start = i - int(running[first_longer])
+            end = i
+    return start, end

@@ -1,0 +1,49 @@
+"""Puts the sweep into a compiled model for the length of a range test."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_lrfinder.batch_loss import BatchLoss
+from keras_lrfinder.sweep_schedule import SweepSchedule
+
+
+class SweepPatch:
+    """Swaps in the sweep's learning rates and the per-batch loss tracker.
+
+    Both swaps act inside the compiled train step, so a traced train function
+    is rebuilt; `remove()` puts back the very objects that were there,
+    including the user's train function, so their next `fit` runs the trace
+    it had, with no retrace and nothing stale.
+
+    This relies on two attributes Keras keeps private, `Trainer._loss_tracker`
+    and `BaseOptimizer._learning_rate`: the public setter of the learning rate
+    refuses to replace a schedule with a number and untracks the learning-rate
+    variable, which would change `optimizer.variables`. The test suite pins
+    both down on every backend.
+    """
+
+    def __init__(self, model: keras.Model, learning_rates: np.ndarray):
+        self._model = model
+        self._optimizer = _innermost(model.optimizer)
+        self._learning_rate = self._optimizer._learning_rate
+        self._loss_tracker = model._loss_tracker
+        self._train_function = model.train_function
+        first_iteration = int(ops.convert_to_numpy(self._optimizer.iterations))
+        self._optimizer._learning_rate = SweepSchedule(learning_rates, first_iteration)
+        model._loss_tracker = BatchLoss(name="loss")
+        model.make_train_function(force=True)
+
+    def remove(self) -> None:
+        self._optimizer._learning_rate = self._learning_rate
+        self._model._loss_tracker = self._loss_tracker
+        self._model.train_function = self._train_function
+
+
+def _innermost(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
+    # A LossScaleOptimizer (mixed precision) delegates its learning rate.
+    while hasattr(optimizer, "inner_optimizer"):
+        optimizer = optimizer.inner_optimizer
+    return optimizer

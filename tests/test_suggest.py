@@ -1,0 +1,158 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from keras_lrfinder import NoSuggestionError, suggest
+from keras_lrfinder.smoothing import smooth
+from keras_lrfinder.suggest import RULES, _usable_curve
+from keras_lrfinder.sweep import sweep_learning_rates
+from tests.curves import typical_curve
+
+
+def fastai_valley(lrs, losses):
+    """fastai's `valley`, transcribed loop for loop, as the oracle.
+
+    One fix: a valley that starts at the first point gives idx = -1, which
+    fastai's indexing wraps round to the last point, the blow-up.
+    """
+    n = len(losses)
+    max_start, max_end = 0, 0
+    lds = [1] * n
+    for i in range(1, n):
+        for j in range(0, i):
+            if (losses[i] < losses[j]) and (lds[i] < lds[j] + 1):
+                lds[i] = lds[j] + 1
+            if lds[max_end] < lds[i]:
+                max_end = i
+                max_start = max_end - lds[max_end]
+    sections = (max_end - max_start) / 3
+    idx = max_start + int(sections) + int(sections / 2)
+    return float(lrs[max(idx, 0)])
+
+
+def fastai_slide(lrs, losses, lr_diff=15, thresh=0.005):
+    loss_grad = np.gradient(losses)
+    r_idx = -1
+    l_idx = r_idx - lr_diff
+    local_min_lr = lrs[l_idx]
+    while (l_idx >= -len(losses)) and (abs(loss_grad[r_idx] - loss_grad[l_idx]) > thresh):
+        local_min_lr = lrs[l_idx]
+        r_idx -= 1
+        l_idx -= 1
+    return float(local_min_lr)
+
+
+def test_every_rule_suggests_a_rate_on_the_fall_of_a_typical_curve():
+    rates, losses = typical_curve()
+    smoothed = smooth(losses, 0.9)
+    lowest = rates[np.argmin(smoothed)]
+    for name, rule in RULES.items():
+        learning_rate = rule(rates, smoothed)
+        assert 1e-5 < learning_rate < lowest, name
+
+
+def test_minimum_is_a_tenth_of_the_lowest_point():
+    rates, losses = typical_curve()
+    usable_rates, usable = _usable_curve(rates, losses)
+    assert suggest.minimum(rates, losses) == pytest.approx(usable_rates[np.argmin(usable)] / 10)
+
+
+def test_steepest_is_the_steepest_fall_against_log_lr():
+    rates = sweep_learning_rates(1e-6, 1.0, 60)
+    losses = np.ones(60)
+    losses[30:] = 0.5  # the steepest fall: from point 29 to 30
+    losses[31:] = 0.4
+    assert suggest.steepest(rates, losses) == rates[29]
+
+
+@settings(max_examples=200)
+@given(losses=arrays(np.float64, st.integers(10, 120), elements=st.floats(-5, 5)))
+def test_valley_is_fastais_valley(losses):
+    rates = sweep_learning_rates(1e-7, 10.0, len(losses))
+    try:
+        usable_rates, usable = _usable_curve(rates, losses)
+    except NoSuggestionError:
+        return
+    assert suggest.valley(rates, losses) == fastai_valley(usable_rates, usable)
+
+
+@settings(max_examples=200)
+@given(losses=arrays(np.float64, st.integers(25, 120), elements=st.floats(-1, 1)))
+def test_slide_is_fastais_slide(losses):
+    rates = sweep_learning_rates(1e-7, 10.0, len(losses))
+    try:
+        usable_rates, usable = _usable_curve(rates, losses)
+    except NoSuggestionError:
+        return
+    if len(usable) <= 15:
+        with pytest.raises(NoSuggestionError):
+            suggest.slide(rates, losses)
+        return
+    assert suggest.slide(rates, losses) == fastai_slide(usable_rates, usable)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_a_rising_curve_gets_no_suggestion(name):
+    rates = sweep_learning_rates(1e-7, 10.0, 100)
+    with pytest.raises(NoSuggestionError, match="never falls"):
+        RULES[name](rates, np.linspace(1.0, 5.0, 100))
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_too_few_finite_points_get_no_suggestion(name):
+    rates = sweep_learning_rates(1e-7, 10.0, 100)
+    losses = np.full(100, np.nan)
+    losses[:4] = [3.0, 2.0, 1.0, 0.5]
+    with pytest.raises(NoSuggestionError, match="finite points"):
+        RULES[name](rates, losses)
+
+
+def test_no_suggestion_error_is_a_value_error():
+    assert issubclass(NoSuggestionError, ValueError)
+
+
+def test_the_curve_is_cut_at_the_first_non_finite_loss():
+    rates, losses = typical_curve()
+    with_nan = losses.copy()
+    with_nan[80] = np.nan
+    assert suggest.valley(rates, with_nan) == suggest.valley(rates[:80], losses[:80])
+
+
+def test_unknown_method_names_the_value():
+    with pytest.raises(ValueError, match="Received: method='fastest'"):
+        suggest.get_rule("fastest")
+
+
+def test_mismatched_lengths_are_refused():
+    with pytest.raises(ValueError, match="same length"):
+        suggest.valley([1e-3, 1e-2], [1.0])
+
+
+curves = arrays(
+    np.float64,
+    st.integers(0, 400),
+    elements=st.one_of(
+        st.floats(-1e6, 1e6),
+        st.sampled_from([math.nan, math.inf, -math.inf, 0.0]),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(losses=curves, mode=st.sampled_from(["exponential", "linear"]))
+def test_any_curve_gets_a_rate_inside_the_sweep_or_no_suggestion(losses, mode):
+    if len(losses) < 2:
+        rates = np.full(len(losses), 1e-3)
+    else:
+        rates = sweep_learning_rates(1e-7, 10.0, len(losses), mode)
+    for name, rule in RULES.items():
+        try:
+            learning_rate = rule(rates, losses)
+        except NoSuggestionError:
+            continue
+        assert math.isfinite(learning_rate), name
+        assert rates[0] <= learning_rate <= rates[-1], name
