@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 from keras import ops
+from keras.src.utils.tracking import DotNotTrackScope
 
 from keras_lrfinder.batch_loss import BatchLoss
 from keras_lrfinder.sweep_schedule import SweepSchedule
@@ -32,13 +33,17 @@ class SweepPatch:
         self._loss_tracker = model._loss_tracker
         self._train_function = model.train_function
         first_iteration = int(ops.convert_to_numpy(self._optimizer.iterations))
-        self._optimizer._learning_rate = SweepSchedule(learning_rates, first_iteration)
-        model._loss_tracker = BatchLoss(name="loss")
+        # Untracked, as Keras's compile sets the tracker: a tracked metric
+        # would join `model.metrics` for good.
+        with DotNotTrackScope():
+            self._optimizer._learning_rate = SweepSchedule(learning_rates, first_iteration)
+            model._loss_tracker = BatchLoss(name="loss")
         model.make_train_function(force=True)
 
     def remove(self) -> None:
-        self._optimizer._learning_rate = self._learning_rate
-        self._model._loss_tracker = self._loss_tracker
+        with DotNotTrackScope():
+            self._optimizer._learning_rate = self._learning_rate
+            self._model._loss_tracker = self._loss_tracker
         self._model.train_function = self._train_function
 
 

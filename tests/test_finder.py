@@ -1,0 +1,323 @@
+"""The range test on a real Keras model, run once per backend."""
+
+import math
+
+import keras
+import numpy as np
+import pytest
+
+import keras_lrfinder
+from keras_lrfinder import LRFinder, find_lr
+from tests.models import (
+    RaiseAtStep,
+    Recorder,
+    assert_same_state,
+    full_state,
+    mlp,
+    regression_data,
+)
+
+BATCH = 32
+
+
+def test_losses_are_the_true_per_batch_losses_over_300_steps():
+    x, y = regression_data(num_samples=640)
+    model = mlp()
+    recorder = Recorder()
+    result = find_lr(
+        model, x, y, batch_size=BATCH, start_lr=1e-4, end_lr=0.05, num_steps=300,
+        divergence_threshold=math.inf, shuffle=False, callbacks=[recorder], verbose=0,
+    )
+    assert result.stop_reason == "completed" and len(result.losses) == 300
+    batches_per_epoch = len(x) // BATCH
+    expected = []
+    for step, (w1, b1, w2, b2) in enumerate(recorder.before):
+        batch = step % batches_per_epoch
+        xb, yb = x[batch * BATCH : (batch + 1) * BATCH], y[batch * BATCH : (batch + 1) * BATCH]
+        hidden = np.maximum(xb.astype(np.float64) @ w1 + b1, 0)
+        expected.append(np.mean((hidden @ w2 + b2 - yb) ** 2))
+    np.testing.assert_allclose(result.losses, expected, rtol=1e-4)
+    # Keras's own logs["loss"], the running mean of the epoch, is far off.
+    running_mean = [np.mean(expected[s - s % batches_per_epoch : s + 1]) for s in range(300)]
+    assert np.max(np.abs(np.array(running_mean) / expected - 1)) > 0.05
+
+
+def test_each_step_trains_with_the_learning_rate_recorded_for_it():
+    x, y = regression_data()
+    y += 3.0  # a bias gradient far from zero, so the applied rate is measured precisely
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.01), loss="mse")
+    recorder = Recorder()
+    result = find_lr(
+        model, x, y, batch_size=BATCH, start_lr=1e-5, end_lr=0.1, num_steps=40,
+        shuffle=False, callbacks=[recorder], verbose=0,
+    )
+    assert len(result.losses) == 40
+    applied = []
+    for step, ((w, b), (_, b_next)) in enumerate(zip(recorder.before, recorder.after)):
+        batch = step % (len(x) // BATCH)
+        xb, yb = x[batch * BATCH : (batch + 1) * BATCH], y[batch * BATCH : (batch + 1) * BATCH]
+        bias_gradient = 2 * np.mean(xb.astype(np.float64) @ w + b - yb)
+        applied.append((b[0] - b_next[0]) / bias_gradient)
+    # float32 training: the step's bias change is known to about 1e-6; the
+    # rates of neighbouring steps differ by 27%.
+    np.testing.assert_allclose(applied, result.learning_rates, rtol=1e-4)
+    np.testing.assert_allclose(result.learning_rates, np.geomspace(1e-5, 0.1, 40), rtol=1e-6)
+
+
+def test_stops_on_divergence_and_restores():
+    x, y = regression_data()
+    model = mlp()
+    before = full_state(model)
+    result = find_lr(model, x, y, batch_size=BATCH, start_lr=1e-4, end_lr=100.0, num_steps=200, verbose=0)
+    assert result.stop_reason == "diverged"
+    assert len(result.losses) < 200
+    smoothed = result.smoothed_losses
+    assert smoothed[-1] > 4 * np.min(smoothed[:-1])
+    assert_same_state(before, full_state(model))
+
+
+def test_stops_on_a_non_finite_loss_and_restores():
+    x, y = regression_data()
+    y[7 * BATCH + 3, 0] = np.nan
+    model = mlp()
+    before = full_state(model)
+    result = find_lr(model, x, y, batch_size=BATCH, num_steps=50, shuffle=False, verbose=0)
+    assert result.stop_reason == "non_finite"
+    assert len(result.losses) == 8 and np.isnan(result.losses[-1])
+    assert np.all(np.isfinite(result.losses[:-1]))
+    assert_same_state(before, full_state(model))
+
+
+def test_restore_is_bit_exact_after_training_with_batchnorm_dropout_and_adam():
+    x, y = regression_data()
+    model = mlp(optimizer=keras.optimizers.Adam(1e-3), dropout=True, batch_norm=True)
+    model.fit(x, y, batch_size=BATCH, epochs=2, verbose=0)
+    optimizer = model.optimizer
+    learning_rate, loss_tracker, train_function = optimizer._learning_rate, model._loss_tracker, model.train_function
+    before = full_state(model)
+    result = find_lr(model, x, y, batch_size=BATCH, num_steps=30, end_lr=0.1, verbose=0)
+    assert len(result.losses) == 30
+    assert_same_state(before, full_state(model))
+    assert optimizer._learning_rate is learning_rate
+    assert float(optimizer.learning_rate) == pytest.approx(1e-3)
+    assert model._loss_tracker is loss_tracker and model.train_function is train_function
+    assert [m.name for m in model.metrics] == ["loss"]
+
+
+def twin_runs(make_model, x, y, finder_kwargs=None, fit_kwargs=None):
+    """Fits two identical models with the same seed, one after a range test."""
+    fit_kwargs = {"batch_size": BATCH, "epochs": 2, "verbose": 0, **(fit_kwargs or {})}
+    weights = []
+    for run_finder in (True, False):
+        model = make_model()
+        keras.utils.set_random_seed(42)
+        if run_finder:
+            find_lr(model, x, y, batch_size=BATCH, num_steps=25, verbose=0, **(finder_kwargs or {}))
+        model.fit(x, y, **fit_kwargs)
+        weights.append(full_state(model))
+    return weights
+
+
+def test_fit_after_find_lr_is_bit_identical_to_fit_without_it():
+    x, y = regression_data()
+    with_finder, without = twin_runs(
+        lambda: mlp(optimizer=keras.optimizers.Adam(1e-3), dropout=True, batch_norm=True), x, y
+    )
+    assert_same_state(without, with_finder)
+
+
+def test_a_learning_rate_schedule_is_put_back_and_in_effect():
+    x, y = regression_data()
+
+    def make_model():
+        schedule = keras.optimizers.schedules.CosineDecay(1e-2, decay_steps=40)
+        return mlp(optimizer=keras.optimizers.Adam(schedule))
+
+    with_finder, without = twin_runs(make_model, x, y)
+    assert_same_state(without, with_finder)
+
+    model = make_model()
+    schedule = model.optimizer._learning_rate
+    find_lr(model, x, y, batch_size=BATCH, num_steps=10, verbose=0)
+    assert model.optimizer._learning_rate is schedule
+
+
+@pytest.mark.parametrize(
+    "kwargs, received",
+    [
+        ({"start_lr": 0}, "start_lr=0"),
+        ({"start_lr": -1.0}, "start_lr=-1.0"),
+        ({"end_lr": 1e-8}, "end_lr=1e-08"),
+        ({"num_steps": 1}, "num_steps=1"),
+        ({"mode": "cosine"}, "mode='cosine'"),
+        ({"smoothing": 1.0}, "smoothing=1.0"),
+        ({"smoothing": -0.5}, "smoothing=-0.5"),
+        ({"divergence_threshold": 1.0}, "divergence_threshold=1.0"),
+        ({"verbose": 3}, "verbose=3"),
+    ],
+)
+def test_bad_arguments_raise_before_the_model_is_touched(kwargs, received):
+    x, y = regression_data()
+    model = mlp()
+    before = full_state(model)
+    with pytest.raises(ValueError, match=f"Received: {received}"):
+        find_lr(model, x, y, batch_size=BATCH, **kwargs)
+    with pytest.raises(ValueError, match=f"Received: {received}"):
+        LRFinder(**kwargs)
+    assert_same_state(before, full_state(model))
+    assert model.train_function is None
+
+
+def test_an_uncompiled_model_is_refused():
+    x, y = regression_data()
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="must be compiled.*Received: model="):
+        find_lr(model, x, y)
+
+
+def test_epochs_are_refused_by_find_lr():
+    x, y = regression_data()
+    with pytest.raises(ValueError, match="Received: epochs=3"):
+        find_lr(mlp(), x, y, epochs=3)
+
+
+@pytest.mark.parametrize("exception", [KeyboardInterrupt(), RuntimeError("data pipeline failed")])
+def test_an_exception_mid_run_restores_the_model_and_propagates(exception):
+    x, y = regression_data()
+    model = mlp(optimizer=keras.optimizers.Adam(1e-3), dropout=True, batch_norm=True)
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    history, learning_rate = model.history, model.optimizer._learning_rate
+    before = full_state(model)
+    with pytest.raises(type(exception)):
+        find_lr(model, x, y, batch_size=BATCH, num_steps=50, verbose=0, callbacks=[RaiseAtStep(5, exception)])
+    assert_same_state(before, full_state(model))
+    assert model.history is history and model.optimizer._learning_rate is learning_rate
+
+
+def test_find_lr_leaves_model_history_alone():
+    x, y = regression_data()
+    model = mlp()
+    history = model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    find_lr(model, x, y, batch_size=BATCH, num_steps=10, verbose=0)
+    assert model.history is history
+
+
+def test_the_callback_inside_the_users_own_fit_stops_it_and_restores():
+    x, y = regression_data()
+    model = mlp()
+    before = full_state(model)
+    finder = LRFinder(num_steps=25, end_lr=0.1, verbose=0)
+    history = model.fit(x, y, batch_size=BATCH, epochs=100, callbacks=[finder], verbose=0)
+    assert len(history.epoch) == 3  # 10 batches per epoch: the sweep ends in epoch 3
+    assert finder.result.stop_reason == "completed" and len(finder.result.losses) == 25
+    assert_same_state(before, full_state(model))
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    assert not np.array_equal(full_state(model)[0], before[0])
+
+
+def test_a_fit_shorter_than_the_sweep_is_interrupted():
+    x, y = regression_data()
+    finder = LRFinder(num_steps=100, verbose=0)
+    mlp().fit(x, y, batch_size=BATCH, epochs=1, callbacks=[finder], verbose=0)
+    assert finder.result.stop_reason == "interrupted" and len(finder.result.losses) == 10
+
+
+def test_the_context_manager_restores_when_the_users_fit_raises():
+    x, y = regression_data()
+    model = mlp()
+    before = full_state(model)
+    finder = LRFinder(num_steps=50, verbose=0)
+    with pytest.raises(RuntimeError), finder:
+        model.fit(x, y, batch_size=BATCH, epochs=10, callbacks=[finder, RaiseAtStep(7, RuntimeError())], verbose=0)
+    assert_same_state(before, full_state(model))
+    assert finder.result.stop_reason == "interrupted" and len(finder.result.losses) == 7
+
+
+def test_a_model_trained_for_a_while_does_not_stop_at_once():
+    x, y = regression_data()
+    model = mlp(optimizer=keras.optimizers.Adam(1e-2))
+    model.fit(x, y, batch_size=BATCH, epochs=30, verbose=0)
+    result = find_lr(model, x, y, batch_size=BATCH, num_steps=60, verbose=0)
+    assert len(result.losses) > 30
+
+
+def test_apply_sets_the_suggestion():
+    x, y = regression_data()
+    model = mlp(optimizer=keras.optimizers.Adam(1e-3))
+    result = find_lr(model, x, y, batch_size=BATCH, num_steps=100, apply=True, verbose=0)
+    assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(
+        result.suggestion(), rel=1e-6
+    )
+
+
+def test_verbose_prints_a_progress_bar_and_a_summary(capsys):
+    x, y = regression_data()
+    result = find_lr(mlp(), x, y, batch_size=BATCH, num_steps=20, end_lr=1e-3)
+    output = capsys.readouterr().out
+    assert "20/20" in output
+    assert f"LRFinder: {result.stop_reason}" in output
+
+
+def test_verbose_zero_is_silent(capsys):
+    x, y = regression_data()
+    find_lr(mlp(), x, y, batch_size=BATCH, num_steps=20, verbose=0)
+    assert capsys.readouterr().out == ""
+
+
+class ArraySequence(keras.utils.PyDataset):
+    def __init__(self, x, y):
+        super().__init__()
+        self.x, self.y = x, y
+
+    def __len__(self):
+        return len(self.x) // BATCH
+
+    def __getitem__(self, index):
+        return self.x[index * BATCH : (index + 1) * BATCH], self.y[index * BATCH : (index + 1) * BATCH]
+
+
+def _generator(x, y):
+    while True:
+        for start in range(0, len(x), BATCH):
+            yield x[start : start + BATCH], y[start : start + BATCH]
+
+
+def _tf_dataset(x, y):
+    import tensorflow as tf
+
+    return tf.data.Dataset.from_tensor_slices((x, y)).batch(BATCH)
+
+
+def _torch_loader(x, y):
+    import torch
+
+    dataset = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+    return torch.utils.data.DataLoader(dataset, batch_size=BATCH)
+
+
+@pytest.mark.parametrize(
+    "make_data, fit_kwargs",
+    [
+        (lambda x, y: {"x": x, "y": y, "batch_size": BATCH}, {}),
+        (lambda x, y: {"x": x, "y": y, "batch_size": BATCH, "sample_weight": np.ones(len(x))}, {}),
+        (lambda x, y: {"x": ArraySequence(x, y)}, {}),
+        (lambda x, y: {"x": _generator(x, y)}, {"steps_per_epoch": 7}),
+        (lambda x, y: {"x": _tf_dataset(x, y)}, {}),
+        (lambda x, y: {"x": _torch_loader(x, y)}, {}),
+    ],
+    ids=["numpy", "sample_weight", "PyDataset", "generator", "tf.data", "torch DataLoader"],
+)
+def test_any_data_fit_takes_and_more_steps_than_one_epoch(make_data, fit_kwargs):
+    x, y = regression_data()
+    model = mlp()
+    before = full_state(model)
+    result = find_lr(model, **make_data(x, y), num_steps=25, divergence_threshold=math.inf, verbose=0, **fit_kwargs)
+    assert result.stop_reason == "completed" and len(result.losses) == 25
+    assert_same_state(before, full_state(model))
+
+
+def test_public_names():
+    assert set(keras_lrfinder.__all__) >= {"LRFinder", "find_lr", "LRFinderResult", "NoSuggestionError", "suggest"}
+    assert issubclass(LRFinder, keras.callbacks.Callback)
