@@ -29,8 +29,8 @@ class TrainingState:
     - `optimizer.variables`: iterations, the learning-rate variable and slots.
       The optimizer is built first, because TensorFlow builds it lazily in the
       first train step, after callbacks have started;
-    - the global random generators of Python, NumPy, Keras and, where they are
-      loaded, torch and TensorFlow.
+    - the global random generators of Python, NumPy, Keras and, where it is
+      loaded, torch. (TensorFlow's need nothing: a run draws nothing from them.)
 
     Example:
 
@@ -83,8 +83,6 @@ def _capture_global_rngs() -> list[Restorer]:
         restorers.append(_restorer(state.assign, np.array(ops.convert_to_numpy(state.value), copy=True)))
     if "torch" in sys.modules:
         restorers += _capture_torch_rngs(sys.modules["torch"])
-    if "tensorflow" in sys.modules:
-        restorers += _capture_tensorflow_rngs()
     return restorers
 
 
@@ -93,18 +91,6 @@ def _capture_torch_rngs(torch: Any) -> list[Restorer]:
     if torch.cuda.is_available() and torch.cuda.is_initialized():
         restorers.append(_restorer(torch.cuda.set_rng_state_all, torch.cuda.get_rng_state_all()))
     return restorers
-
-
-def _capture_tensorflow_rngs() -> list[Restorer]:
-    # Once a global seed is set, each new random op or tf.data shuffle takes
-    # its op seed from this generator of the eager context, so a run that
-    # builds datasets shifts the shuffles of every later fit.
-    from tensorflow.python.eager import context
-
-    op_seeds = getattr(context.context(), "_rng", None)
-    if op_seeds is None:
-        return []
-    return [_restorer(op_seeds.setstate, op_seeds.getstate())]
 
 
 def _restorer(setter: Callable[[Any], Any], state: Any) -> Restorer:

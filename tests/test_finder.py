@@ -1,6 +1,7 @@
 """The range test on a real Keras model, run once per backend."""
 
 import math
+import random
 
 import keras
 import numpy as np
@@ -126,6 +127,55 @@ def test_fit_after_find_lr_is_bit_identical_to_fit_without_it():
         lambda: mlp(optimizer=keras.optimizers.Adam(1e-3), dropout=True, batch_norm=True), x, y
     )
     assert_same_state(without, with_finder)
+
+
+def global_random_draws():
+    import sys
+
+    import tensorflow as tf
+
+    draws = [random.random(), np.random.rand(), float(tf.random.uniform([]))]
+    draws.append(float(keras.ops.convert_to_numpy(keras.random.uniform([]))))
+    if "torch" in sys.modules:
+        draws.append(float(sys.modules["torch"].rand(1)))
+    return draws
+
+
+def test_global_random_generators_are_put_back():
+    x, y = regression_data()
+    draws = []
+    for run_finder in (True, False):
+        model = mlp(optimizer=keras.optimizers.Adam(1e-3), dropout=True)
+        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+        keras.utils.set_random_seed(5)
+        if run_finder:
+            find_lr(model, x, y, batch_size=BATCH, num_steps=30, verbose=0)
+        draws.append(global_random_draws())
+    assert draws[0] == draws[1]
+
+
+class UnseededNoise(keras.layers.Layer):
+    """Draws from Keras's global seed generator on every training step."""
+
+    def call(self, inputs, training=False):
+        if training:
+            return inputs + 0.01 * keras.random.normal(keras.ops.shape(inputs))
+        return inputs
+
+
+@pytest.mark.skipif(keras.backend.backend() == "jax", reason="JAX refuses unseeded random ops in a trace")
+def test_the_keras_global_seed_generator_is_put_back():
+    x, y = regression_data()
+    draws = []
+    for run_finder in (True, False):
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.Input((4,)), UnseededNoise(), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(0.01), loss="mse")
+        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+        if run_finder:
+            find_lr(model, x, y, batch_size=BATCH, num_steps=20, verbose=0)
+        draws.append(float(keras.ops.convert_to_numpy(keras.random.uniform([]))))
+    assert draws[0] == draws[1]
 
 
 def test_a_learning_rate_schedule_is_put_back_and_in_effect():
