@@ -36,7 +36,7 @@ def plot_result(
     ax.set_xlabel("learning rate" + (" (log scale)" if result.mode == "exponential" else ""))
     ax.set_ylabel("training loss")
     ax.set_title(f"Learning-rate range test ({result.stop_reason})")
-    ax.grid(True, which="both", alpha=0.3)
+    ax.grid(True, alpha=0.3)
     if suggest:
         _mark_suggestion(ax, result, method)
     ax.legend(loc="best")
