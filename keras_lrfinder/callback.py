@@ -95,6 +95,14 @@ class LRFinder(keras.callbacks.Callback):
                 "compiled with steps_per_execution=1. Received: "
                 f"steps_per_execution={model.steps_per_execution}"
             )
+        accumulation = getattr(model.optimizer, "gradient_accumulation_steps", None)
+        if accumulation not in (None, 1):
+            raise ValueError(
+                "LRFinder does not yet support gradient accumulation: the optimizer "
+                "updates the weights only every few batches. Compile a copy of the "
+                "model without it for the range test. Received: "
+                f"gradient_accumulation_steps={accumulation}"
+            )
         self.result = None
         self._losses: list[float] = []
         self._ema = ExponentialMovingAverage(self.smoothing)

@@ -84,17 +84,39 @@ def find_lr(
             "`find_lr` runs as many epochs as `num_steps` needs; set `num_steps` "
             f"instead. Received: epochs={fit_kwargs['epochs']!r}"
         )
+    if _is_empty_array(x):
+        raise _no_batches(x)
     callbacks = [*(fit_kwargs.pop("callbacks", None) or []), finder]
     history = getattr(model, "history", _MISSING)
     try:
         # Every epoch has at least one step, so num_steps epochs always suffice.
         model.fit(x, y, batch_size=batch_size, epochs=num_steps, verbose=0, callbacks=callbacks, **fit_kwargs)
+    except StopIteration as error:
+        # JAX's and torch's fit read a first batch to build the model.
+        raise _no_batches(x) from error
     finally:
         finder.restore()
-        if history is _MISSING:
-            del model.history
-        else:
+        if history is not _MISSING:
             model.history = history
+        elif hasattr(model, "history"):
+            del model.history
+    if len(finder.result.losses) == 0:
+        raise _no_batches(x)
     if apply:
         finder.result.apply(model)
     return finder.result
+
+
+def _no_batches(x: Any) -> ValueError:
+    return ValueError(f"The training data gave no batches, so there is nothing to sweep. Received: x={_describe(x)}")
+
+
+def _is_empty_array(x: Any) -> bool:
+    leaves = keras.tree.flatten(x) if x is not None else []
+    shape = getattr(leaves[0], "shape", None) if leaves else None
+    return bool(shape) and shape[0] == 0
+
+
+def _describe(x: Any) -> str:
+    shape = getattr(x, "shape", None)
+    return f"{type(x).__name__} of shape {tuple(shape)}" if shape is not None else repr(x)

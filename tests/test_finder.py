@@ -227,6 +227,60 @@ def test_an_uncompiled_model_is_refused():
         find_lr(model, x, y)
 
 
+def test_steps_per_execution_above_one_is_refused_and_the_model_untouched():
+    x, y = regression_data()
+    model = mlp()
+    model.compile(keras.optimizers.SGD(0.01), loss="mse", steps_per_execution=4)
+    before = full_state(model)
+    # The torch backend refuses it itself, naming the same argument.
+    with pytest.raises(ValueError, match="steps_per_execution=4"):
+        find_lr(model, x, y, batch_size=BATCH, num_steps=10)
+    assert_same_state(before, full_state(model))
+
+
+def test_gradient_accumulation_is_refused_not_silently_wrong():
+    x, y = regression_data()
+    model = mlp(optimizer=keras.optimizers.SGD(0.01, gradient_accumulation_steps=2))
+    with pytest.raises(ValueError, match="Received: gradient_accumulation_steps=2"):
+        find_lr(model, x, y, batch_size=BATCH, num_steps=10)
+
+
+def test_an_empty_dataset_gets_a_clear_error():
+    x, y = regression_data()
+    with pytest.raises(ValueError, match="gave no batches.*Received: x=ndarray of shape \\(0, 4\\)"):
+        find_lr(mlp(), x[:0], y[:0], batch_size=BATCH, num_steps=10)
+
+
+def test_a_multi_input_multi_output_model_with_validation_data():
+    x, y = regression_data()
+    inputs = {"a": keras.Input((4,), name="a"), "b": keras.Input((2,), name="b")}
+    hidden = keras.layers.Concatenate()([inputs["a"], inputs["b"]])
+    outputs = {"o1": keras.layers.Dense(1, name="o1")(hidden), "o2": keras.layers.Dense(1, name="o2")(hidden)}
+    model = keras.Model(inputs, outputs)
+    model.compile("adam", {"o1": "mse", "o2": "mse"}, loss_weights={"o1": 1.0, "o2": 0.5})
+    data = ({"a": x, "b": x[:, :2]}, {"o1": y, "o2": y})
+    model.fit(*data, batch_size=BATCH, epochs=1, verbose=0)
+    before = full_state(model)
+    result = find_lr(model, *data, batch_size=BATCH, num_steps=25, end_lr=0.1, validation_data=data, verbose=0)
+    assert result.stop_reason == "completed"
+    assert_same_state(before, full_state(model))
+
+
+def test_mixed_precision_curve_and_restore():
+    x, y = regression_data()
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        model = mlp(optimizer=keras.optimizers.Adam(1e-3))
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    before = full_state(model)
+    result = find_lr(model, x, y, batch_size=BATCH, num_steps=30, end_lr=0.1, verbose=0)
+    assert len(result.losses) == 30 and np.all(np.isfinite(result.losses))
+    assert_same_state(before, full_state(model))
+
+
 def test_epochs_are_refused_by_find_lr():
     x, y = regression_data()
     with pytest.raises(ValueError, match="Received: epochs=3"):
