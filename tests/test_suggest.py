@@ -2,7 +2,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -69,30 +69,32 @@ def test_steepest_is_the_steepest_fall_against_log_lr():
     assert suggest.steepest(rates, losses) == rates[29]
 
 
-@settings(max_examples=200)
-@given(losses=arrays(np.float64, st.integers(10, 120), elements=st.floats(-5, 5)))
-def test_valley_is_fastais_valley(losses):
+def usable_sweep(losses):
+    """A sweep for `losses` and the cut curve fastai's functions would be given."""
     rates = sweep_learning_rates(1e-7, 10.0, len(losses))
     try:
         usable_rates, usable = _usable_curve(rates, losses)
     except NoSuggestionError:
-        return
+        assume(False)
+    return rates, usable_rates, usable
+
+
+@settings(max_examples=200)
+@given(losses=arrays(np.float64, st.integers(10, 120), elements=st.floats(-5, 5)))
+def test_valley_is_fastais_valley(losses):
+    rates, usable_rates, usable = usable_sweep(losses)
     assert suggest.valley(rates, losses) == fastai_valley(usable_rates, usable)
 
 
 @settings(max_examples=200)
 @given(losses=arrays(np.float64, st.integers(25, 120), elements=st.floats(-1, 1)))
 def test_slide_is_fastais_slide(losses):
-    rates = sweep_learning_rates(1e-7, 10.0, len(losses))
-    try:
-        usable_rates, usable = _usable_curve(rates, losses)
-    except NoSuggestionError:
-        return
+    rates, usable_rates, usable = usable_sweep(losses)
     if len(usable) <= 15:
         with pytest.raises(NoSuggestionError):
             suggest.slide(rates, losses)
-        return
-    assert suggest.slide(rates, losses) == fastai_slide(usable_rates, usable)
+    else:
+        assert suggest.slide(rates, losses) == fastai_slide(usable_rates, usable)
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
