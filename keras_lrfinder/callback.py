@@ -169,7 +169,7 @@ class LRFinder(keras.callbacks.Callback):
         self.model.stop_training = True
 
     def _make_progress_bar(self) -> keras.utils.Progbar | None:
-        keras_bar_on = self.params.get("verbose", 0) != 0
+        keras_bar_on = (self.params or {}).get("verbose", 0) != 0
         if self.verbose == 1 or (self.verbose == "auto" and not keras_bar_on):
             return keras.utils.Progbar(
                 self.num_steps, stateful_metrics=["lr", "smoothed_loss"], unit_name="step"
