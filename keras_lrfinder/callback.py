@@ -8,6 +8,7 @@ from typing import Literal
 import keras
 
 from keras_lrfinder.divergence import has_diverged, validate_divergence_threshold
+from keras_lrfinder.interrupt import DeferredInterrupt
 from keras_lrfinder.result import LRFinderResult, StopReason
 from keras_lrfinder.smoothing import ExponentialMovingAverage, validate_smoothing
 from keras_lrfinder.state import TrainingState
@@ -29,10 +30,12 @@ class LRFinder(keras.callbacks.Callback):
     back exactly as they were at the start of `fit` (with `restore=True`), and
     `finder.result` holds the curve.
 
-    Keras does not call `on_train_end` when `fit` raises (Ctrl-C included), so
-    inside your own `fit` use the finder as a context manager, which restores
-    the model on the way out, or call `finder.restore()` yourself. `find_lr`
-    does this for you.
+    A first Ctrl-C during the run stops it at the end of the current step; the
+    model is restored and then `KeyboardInterrupt` is raised. Keras does not
+    call `on_train_end` when `fit` raises for any other reason, so inside your
+    own `fit` use the finder as a context manager, which restores the model on
+    the way out, or call `finder.restore()` yourself. `find_lr` does this for
+    you.
 
     Example:
 
@@ -110,6 +113,7 @@ class LRFinder(keras.callbacks.Callback):
         self._stop_reason: StopReason = "interrupted"
         self._snapshot = TrainingState.capture(model) if self.restore_state else None
         self._patch = SweepPatch(model, self.learning_rates)
+        self._interrupt = DeferredInterrupt()
         self._progress = self._make_progress_bar()
 
     def on_train_batch_end(self, batch, logs=None):
@@ -118,7 +122,9 @@ class LRFinder(keras.callbacks.Callback):
         loss = float(logs["loss"])
         self._losses.append(loss)
         smoothed = self._ema.update(loss)
-        if not math.isfinite(loss):
+        if self._interrupt.requested:
+            self._stop("interrupted")
+        elif not math.isfinite(loss):
             self._stop("non_finite")
         elif has_diverged(smoothed, self._best_loss, self.divergence_threshold):
             self._stop("diverged")
@@ -132,7 +138,10 @@ class LRFinder(keras.callbacks.Callback):
             )
 
     def on_train_end(self, logs=None):
+        interrupted = self._patch is not None and self._interrupt.requested
         self.restore()
+        if interrupted:
+            raise KeyboardInterrupt
 
     def restore(self) -> None:
         """Ends a run in progress: undoes the sweep and, with `restore=True`, the training.
@@ -142,6 +151,7 @@ class LRFinder(keras.callbacks.Callback):
         """
         if self._patch is None:
             return
+        self._interrupt.uninstall()
         self._patch.remove()
         self._patch = None
         if self._snapshot is not None:

@@ -1,7 +1,9 @@
 """The range test on a real Keras model, run once per backend."""
 
 import math
+import os
 import random
+import signal
 
 import keras
 import numpy as np
@@ -298,6 +300,39 @@ def test_an_exception_mid_run_restores_the_model_and_propagates(exception):
         find_lr(model, x, y, batch_size=BATCH, num_steps=50, verbose=0, callbacks=[RaiseAtStep(5, exception)])
     assert_same_state(before, full_state(model))
     assert model.history is history and model.optimizer._learning_rate is learning_rate
+
+
+class SendCtrlC(keras.callbacks.Callback):
+    def __init__(self, step):
+        super().__init__()
+        self.step, self.seen = step, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen += 1
+        if self.seen == self.step:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_inside_the_users_own_fit_restores_and_then_raises():
+    x, y = regression_data()
+    model = mlp(optimizer=keras.optimizers.Adam(1e-3), batch_norm=True)
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    before = full_state(model)
+    finder = LRFinder(num_steps=50, verbose=0)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, batch_size=BATCH, epochs=10, callbacks=[SendCtrlC(6), finder], verbose=0)
+    assert_same_state(before, full_state(model))
+    assert finder.result.stop_reason == "interrupted" and len(finder.result.losses) == 6
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_during_find_lr_restores_and_propagates():
+    x, y = regression_data()
+    model = mlp()
+    before = full_state(model)
+    with pytest.raises(KeyboardInterrupt):
+        find_lr(model, x, y, batch_size=BATCH, num_steps=50, verbose=0, callbacks=[SendCtrlC(3)])
+    assert_same_state(before, full_state(model))
 
 
 def test_find_lr_leaves_model_history_alone():
