@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import keras
@@ -87,6 +88,7 @@ def find_lr(
     if _is_empty_array(x):
         raise _no_batches(x)
     callbacks = [*(fit_kwargs.pop("callbacks", None) or []), finder]
+    _warn_about_conflicting(callbacks)
     history = getattr(model, "history", _MISSING)
     try:
         # Every epoch has at least one step, so num_steps epochs always suffice.
@@ -105,6 +107,25 @@ def find_lr(
     if apply:
         finder.result.apply(model)
     return finder.result
+
+
+_CONFLICTS = {
+    keras.callbacks.ModelCheckpoint: "would save the sweep's weights, which are thrown away",
+    keras.callbacks.EarlyStopping: "would judge the sweep's losses as if they were training",
+    keras.callbacks.LearningRateScheduler: "would set the learning rate that the sweep sets",
+    keras.callbacks.ReduceLROnPlateau: "would set the learning rate that the sweep sets",
+}
+
+
+def _warn_about_conflicting(callbacks: list[keras.callbacks.Callback]) -> None:
+    for callback in callbacks:
+        for kind, conflict in _CONFLICTS.items():
+            if isinstance(callback, kind):
+                warnings.warn(
+                    f"{type(callback).__name__} {conflict}. Leave it out of find_lr "
+                    "and add it to the fit that trains your model.",
+                    stacklevel=3,
+                )
 
 
 def _no_batches(x: Any) -> ValueError:

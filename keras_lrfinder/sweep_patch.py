@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-from keras import ops
 from keras.src.utils.tracking import DotNotTrackScope
 
 from keras_lrfinder.batch_loss import BatchLoss
-from keras_lrfinder.sweep_schedule import SweepSchedule
+from keras_lrfinder.sweep_learning_rate import SweepLearningRate
 
 
 class SweepPatch:
@@ -19,11 +18,12 @@ class SweepPatch:
     including the user's train function, so their next `fit` runs the trace
     it had, with no retrace and nothing stale.
 
-    This relies on two attributes Keras keeps private, `Trainer._loss_tracker`
-    and `BaseOptimizer._learning_rate`: the public setter of the learning rate
-    refuses to replace a schedule with a number and untracks the learning-rate
-    variable, which would change `optimizer.variables`. The test suite pins
-    both down on every backend.
+    This relies on attributes Keras keeps private: `Trainer._loss_tracker`,
+    `BaseOptimizer._learning_rate` and `BaseOptimizer._iterations` (the raw
+    step count that schedules see). The public setter of the learning rate
+    refuses to replace a schedule with a number and untracks the
+    learning-rate variable, which would change `optimizer.variables`. The
+    test suite pins all of them down on every backend.
     """
 
     def __init__(self, model: keras.Model, learning_rates: np.ndarray):
@@ -32,11 +32,10 @@ class SweepPatch:
         self._learning_rate = self._optimizer._learning_rate
         self._loss_tracker = model._loss_tracker
         self._train_function = model.train_function
-        first_iteration = int(ops.convert_to_numpy(self._optimizer.iterations))
         # Untracked, as Keras's compile sets the tracker: a tracked metric
         # would join `model.metrics` for good.
         with DotNotTrackScope():
-            self._optimizer._learning_rate = SweepSchedule(learning_rates, first_iteration)
+            self._optimizer._learning_rate = SweepLearningRate(learning_rates, self._optimizer)
             model._loss_tracker = BatchLoss(name="loss")
         model.make_train_function(force=True)
 

@@ -45,27 +45,37 @@ def test_losses_are_the_true_per_batch_losses_over_300_steps():
     assert np.max(np.abs(np.array(running_mean) / expected - 1)) > 0.05
 
 
-def test_each_step_trains_with_the_learning_rate_recorded_for_it():
-    x, y = regression_data()
-    y += 3.0  # a bias gradient far from zero, so the applied rate is measured precisely
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(keras.optimizers.SGD(0.01), loss="mse")
-    recorder = Recorder()
-    result = find_lr(
-        model, x, y, batch_size=BATCH, start_lr=1e-5, end_lr=0.1, num_steps=40,
-        shuffle=False, callbacks=[recorder], verbose=0,
-    )
-    assert len(result.losses) == 40
+def applied_learning_rates(recorder, x, y):
+    """The rate of each SGD step of a linear model, from its bias update."""
     applied = []
     for step, ((w, b), (_, b_next)) in enumerate(zip(recorder.before, recorder.after)):
         batch = step % (len(x) // BATCH)
         xb, yb = x[batch * BATCH : (batch + 1) * BATCH], y[batch * BATCH : (batch + 1) * BATCH]
         bias_gradient = 2 * np.mean(xb.astype(np.float64) @ w + b - yb)
         applied.append((b[0] - b_next[0]) / bias_gradient)
+    return applied
+
+
+def linear_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.01), loss="mse")
+    return model
+
+
+def test_each_step_trains_with_the_learning_rate_recorded_for_it():
+    x, y = regression_data()
+    y += 3.0  # a bias gradient far from zero, so the applied rate is measured precisely
+    model = linear_model()
+    recorder = Recorder()
+    result = find_lr(
+        model, x, y, batch_size=BATCH, start_lr=1e-5, end_lr=0.1, num_steps=40,
+        shuffle=False, callbacks=[recorder], verbose=0,
+    )
+    assert len(result.losses) == 40
     # float32 training: the step's bias change is known to about 1e-6; the
     # rates of neighbouring steps differ by 27%.
-    np.testing.assert_allclose(applied, result.learning_rates, rtol=1e-4)
+    np.testing.assert_allclose(applied_learning_rates(recorder, x, y), result.learning_rates, rtol=1e-4)
     np.testing.assert_allclose(result.learning_rates, np.geomspace(1e-5, 0.1, 40), rtol=1e-6)
 
 
@@ -333,6 +343,46 @@ def test_ctrl_c_during_find_lr_restores_and_propagates():
     with pytest.raises(KeyboardInterrupt):
         find_lr(model, x, y, batch_size=BATCH, num_steps=50, verbose=0, callbacks=[SendCtrlC(3)])
     assert_same_state(before, full_state(model))
+
+
+@pytest.mark.parametrize(
+    "callback",
+    [
+        keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5),
+        keras.callbacks.ReduceLROnPlateau(monitor="loss", patience=0, factor=0.5, min_delta=10.0),
+    ],
+    ids=["LearningRateScheduler", "ReduceLROnPlateau"],
+)
+def test_learning_rate_callbacks_are_warned_about_and_cannot_bend_the_sweep(callback):
+    x, y = regression_data()
+    y += 3.0
+    model = linear_model()
+    recorder = Recorder()
+    with pytest.warns(UserWarning) as warned:
+        result = find_lr(
+            model, x, y, batch_size=BATCH, start_lr=1e-5, end_lr=0.1, num_steps=40,
+            shuffle=False, callbacks=[callback, recorder], verbose=0,
+        )
+    messages = [str(w.message) for w in warned]
+    assert any(type(callback).__name__ in m and "Leave it out" in m for m in messages)
+    assert any("was ignored" in m for m in messages)
+    assert result.stop_reason == "completed"
+    np.testing.assert_allclose(applied_learning_rates(recorder, x, y), result.learning_rates, rtol=1e-4)
+    assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize(
+    "make_callback",
+    [
+        lambda folder: keras.callbacks.EarlyStopping(monitor="loss"),
+        lambda folder: keras.callbacks.ModelCheckpoint(str(folder / "sweep.keras")),
+    ],
+    ids=["EarlyStopping", "ModelCheckpoint"],
+)
+def test_callbacks_that_judge_or_save_weights_are_warned_about(make_callback, tmp_path):
+    callback = make_callback(tmp_path)
+    with pytest.warns(UserWarning, match=f"{type(callback).__name__} .*Leave it out of find_lr"):
+        find_lr(mlp(), *regression_data(), batch_size=BATCH, num_steps=5, verbose=0, callbacks=[callback])
 
 
 def test_find_lr_leaves_model_history_alone():

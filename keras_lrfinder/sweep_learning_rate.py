@@ -1,0 +1,51 @@
+"""The sweep as the optimizer's learning rate, evaluated inside the train step."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from keras import ops
+
+
+class SweepLearningRate:
+    """Looks up the learning rate of each step of a sweep in a table.
+
+    Put in the optimizer's place for its learning rate, it is evaluated inside
+    the compiled update, indexed by the optimizer's own iteration count, so
+    the rate changes every step with no Python work per batch and no sync of
+    JAX's state. A table lookup, rather than the formula recomputed in the
+    graph, makes the applied rate exactly the recorded one.
+
+    Other callbacks that set the learning rate during the run
+    (`LearningRateScheduler`, `ReduceLROnPlateau`) reach `assign`, which
+    ignores them with a warning instead of letting them bend the sweep.
+
+    Args:
+        learning_rates: The rate of each step of the sweep.
+        optimizer: The optimizer whose iteration count gives the step.
+    """
+
+    def __init__(self, learning_rates: np.ndarray, optimizer):
+        self.learning_rates = np.asarray(learning_rates, dtype=np.float32)
+        self._iterations = optimizer._iterations
+        self._first_iteration = int(ops.convert_to_numpy(self._iterations))
+
+    def __call__(self):
+        index = ops.cast(self._iterations, "int32") - self._first_iteration
+        index = ops.clip(index, 0, len(self.learning_rates) - 1)
+        return ops.take(ops.convert_to_tensor(self.learning_rates), index)
+
+    def get_config(self) -> dict:
+        # Lets a model be saved mid-run (ModelCheckpoint); its weights are the
+        # sweep's anyway.
+        return {"learning_rates": self.learning_rates.tolist()}
+
+    def assign(self, value) -> None:
+        warnings.warn(
+            f"Something set the learning rate to {float(value):.3g} during a "
+            "learning-rate range test, which sets the rate of every step itself; "
+            "it was ignored. Leave learning-rate callbacks such as "
+            "LearningRateScheduler and ReduceLROnPlateau out of the range test.",
+            stacklevel=2,
+        )
