@@ -23,7 +23,9 @@ class LRFinder(keras.callbacks.Callback):
     """Runs a learning-rate range test (Smith, 2015) during `model.fit`.
 
     Step `i` of `num_steps` trains with `learning_rates[i]`, rising from
-    `start_lr` to `end_lr`; the loss of each batch is recorded. The run ends
+    `start_lr` to `end_lr`; the loss of each batch is recorded. (With
+    `gradient_accumulation_steps=k` a step is an optimizer update, and its
+    loss is the mean over its k batches.) The run ends
     when all steps are done, when the smoothed loss blows up past
     `divergence_threshold` × its best value, when a loss is NaN or inf, or when
     `fit` ends first. `fit` is then stopped, the model and optimizer are put
@@ -98,16 +100,10 @@ class LRFinder(keras.callbacks.Callback):
                 "compiled with steps_per_execution=1. Received: "
                 f"steps_per_execution={model.steps_per_execution}"
             )
-        accumulation = getattr(model.optimizer, "gradient_accumulation_steps", None)
-        if accumulation not in (None, 1):
-            raise ValueError(
-                "LRFinder does not yet support gradient accumulation: the optimizer "
-                "updates the weights only every few batches. Compile a copy of the "
-                "model without it for the range test. Received: "
-                f"gradient_accumulation_steps={accumulation}"
-            )
         self.result = None
         self._losses: list[float] = []
+        self._update_losses: list[float] = []
+        self._batches = 0
         self._ema = ExponentialMovingAverage(self.smoothing)
         self._best_loss = math.inf
         self._stop_reason: StopReason = "interrupted"
@@ -119,7 +115,13 @@ class LRFinder(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self._patch is None:
             return
-        loss = float(logs["loss"])
+        self._update_losses.append(float(logs["loss"]))
+        self._batches += 1
+        sweep = self._patch.learning_rate
+        if (sweep.first_iteration + self._batches) % sweep.batches_per_update:
+            return  # gradient accumulation: the weights have not moved yet
+        loss = sum(self._update_losses) / len(self._update_losses)
+        self._update_losses.clear()
         self._losses.append(loss)
         smoothed = self._ema.update(loss)
         if self._interrupt.requested:

@@ -21,6 +21,10 @@ class SweepLearningRate:
     (`LearningRateScheduler`, `ReduceLROnPlateau`) reach `assign`, which
     ignores them with a warning instead of letting them bend the sweep.
 
+    With gradient accumulation the optimizer counts every batch but updates
+    the weights once every `gradient_accumulation_steps` of them, so a step of
+    the sweep is an update, and the table is indexed by updates.
+
     Args:
         learning_rates: The rate of each step of the sweep.
         optimizer: The optimizer whose iteration count gives the step.
@@ -28,12 +32,13 @@ class SweepLearningRate:
 
     def __init__(self, learning_rates: np.ndarray, optimizer):
         self.learning_rates = np.asarray(learning_rates, dtype=np.float32)
+        self.batches_per_update = optimizer.gradient_accumulation_steps or 1
         self._iterations = optimizer._iterations
-        self._first_iteration = int(ops.convert_to_numpy(self._iterations))
+        self.first_iteration = int(ops.convert_to_numpy(self._iterations))
 
     def __call__(self):
-        index = ops.cast(self._iterations, "int32") - self._first_iteration
-        index = ops.clip(index, 0, len(self.learning_rates) - 1)
+        batches = ops.cast(self._iterations, "int32") - self.first_iteration
+        index = ops.clip(batches // self.batches_per_update, 0, len(self.learning_rates) - 1)
         return ops.take(ops.convert_to_tensor(self.learning_rates), index)
 
     def get_config(self) -> dict:

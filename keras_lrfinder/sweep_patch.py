@@ -34,8 +34,9 @@ class SweepPatch:
         self._train_function = model.train_function
         # Untracked, as Keras's compile sets the tracker: a tracked metric
         # would join `model.metrics` for good.
+        self.learning_rate = SweepLearningRate(learning_rates, self._optimizer)
         with DotNotTrackScope():
-            self._optimizer._learning_rate = SweepLearningRate(learning_rates, self._optimizer)
+            self._optimizer._learning_rate = self.learning_rate
             model._loss_tracker = BatchLoss(name="loss")
         model.make_train_function(force=True)
 

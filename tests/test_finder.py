@@ -250,11 +250,51 @@ def test_steps_per_execution_above_one_is_refused_and_the_model_untouched():
     assert_same_state(before, full_state(model))
 
 
-def test_gradient_accumulation_is_refused_not_silently_wrong():
+def accumulating_linear_model(x, y, batches_already_fit):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.01, gradient_accumulation_steps=2), loss="mse")
+    model.fit(x[: batches_already_fit * BATCH], y[: batches_already_fit * BATCH], batch_size=BATCH, verbose=0)
+    return model
+
+
+def test_with_gradient_accumulation_a_step_is_an_update_with_the_mean_loss_of_its_batches():
     x, y = regression_data()
-    model = mlp(optimizer=keras.optimizers.SGD(0.01, gradient_accumulation_steps=2))
-    with pytest.raises(ValueError, match="Received: gradient_accumulation_steps=2"):
-        find_lr(model, x, y, batch_size=BATCH, num_steps=10)
+    y += 3.0
+    model = accumulating_linear_model(x, y, batches_already_fit=4)
+    before = full_state(model)
+    recorder = Recorder()
+    result = find_lr(
+        model, x, y, batch_size=BATCH, start_lr=1e-4, end_lr=0.1, num_steps=15,
+        shuffle=False, callbacks=[recorder], verbose=0,
+    )
+    assert result.stop_reason == "completed" and len(result.losses) == 15
+    for update, (loss, learning_rate) in enumerate(zip(result.losses, result.learning_rates)):
+        first, second = 2 * update, 2 * update + 1
+        np.testing.assert_array_equal(recorder.after[first][1], recorder.before[first][1])
+        losses, gradients = [], []
+        for step in (first, second):
+            w, b = recorder.before[step]
+            batch = step % (len(x) // BATCH)
+            xb, yb = x[batch * BATCH : (batch + 1) * BATCH], y[batch * BATCH : (batch + 1) * BATCH]
+            residual = xb.astype(np.float64) @ w + b - yb
+            losses.append(np.mean(residual**2))
+            gradients.append(2 * np.mean(residual))
+        assert loss == pytest.approx(np.mean(losses), rel=1e-4)
+        bias_change = recorder.before[first][1][0] - recorder.after[second][1][0]
+        assert bias_change / np.mean(gradients) == pytest.approx(learning_rate, rel=1e-4)
+    assert_same_state(before, full_state(model))
+
+
+def test_with_a_pending_accumulation_the_first_update_comes_after_one_batch():
+    x, y = regression_data()
+    model = accumulating_linear_model(x, y, batches_already_fit=3)
+    before = full_state(model)
+    recorder = Recorder()
+    result = find_lr(model, x, y, batch_size=BATCH, num_steps=6, end_lr=0.1, callbacks=[recorder], verbose=0)
+    assert len(result.losses) == 6 and len(recorder.before) == 11
+    assert not np.array_equal(recorder.after[0][1], recorder.before[0][1])
+    assert_same_state(before, full_state(model))
 
 
 def test_an_empty_dataset_gets_a_clear_error():
