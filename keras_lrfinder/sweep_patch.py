@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import keras
 import numpy as np
 from keras.src.utils.tracking import DotNotTrackScope
@@ -13,10 +15,10 @@ from keras_lrfinder.sweep_learning_rate import SweepLearningRate
 class SweepPatch:
     """Swaps in the sweep's learning rates and the per-batch loss tracker.
 
-    Both swaps act inside the compiled train step, so a traced train function
-    is rebuilt; `remove()` puts back the very objects that were there,
-    including the user's train function, so their next `fit` runs the trace
-    it had, with no retrace and nothing stale.
+    Both swaps act inside the compiled train step, so the train function is
+    rebuilt around a step function of the run's own; `remove()` puts back the
+    very objects that were there, including the user's train function, so
+    their next `fit` runs the trace it had, with no retrace and nothing stale.
 
     This relies on attributes Keras keeps private: `Trainer._loss_tracker`,
     `BaseOptimizer._learning_rate` and `BaseOptimizer._iterations` (the raw
@@ -32,6 +34,12 @@ class SweepPatch:
         self._learning_rate = self._optimizer._learning_rate
         self._loss_tracker = model._loss_tracker
         self._train_function = model.train_function
+        self._own_train_step = model.__dict__.get("train_step")
+        # JAX caches traces by the function it traces, across jit objects, and
+        # the bound methods `model.train_step` of one model all compare equal:
+        # without a step function of its own, a second run would reuse the
+        # first run's trace, with the first run's rates baked into it.
+        object.__setattr__(model, "train_step", functools.partial(model.train_step))
         # Untracked, as Keras's compile sets the tracker: a tracked metric
         # would join `model.metrics` for good.
         self.learning_rate = SweepLearningRate(learning_rates, self._optimizer)
@@ -44,6 +52,10 @@ class SweepPatch:
         with DotNotTrackScope():
             self._optimizer._learning_rate = self._learning_rate
             self._model._loss_tracker = self._loss_tracker
+        if self._own_train_step is None:
+            object.__delattr__(self._model, "train_step")
+        else:
+            object.__setattr__(self._model, "train_step", self._own_train_step)
         self._model.train_function = self._train_function
 
 

@@ -79,6 +79,22 @@ def test_each_step_trains_with_the_learning_rate_recorded_for_it():
     np.testing.assert_allclose(result.learning_rates, np.geomspace(1e-5, 0.1, 40), rtol=1e-6)
 
 
+def test_a_second_range_test_on_the_same_model_trains_with_its_own_rates():
+    # JAX caches traces by the function traced, across jit objects: a second
+    # run must not reuse the first run's trace and table.
+    x, y = regression_data()
+    y += 3.0
+    model = linear_model()
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    find_lr(model, x, y, batch_size=BATCH, start_lr=1e-5, end_lr=1e-3, num_steps=30, verbose=0)
+    recorder = Recorder()
+    result = find_lr(
+        model, x, y, batch_size=BATCH, start_lr=1e-4, end_lr=0.1, num_steps=20,
+        shuffle=False, callbacks=[recorder], verbose=0,
+    )
+    np.testing.assert_allclose(applied_learning_rates(recorder, x, y), result.learning_rates, rtol=1e-4)
+
+
 def test_stops_on_divergence_and_restores():
     x, y = regression_data()
     model = mlp()
@@ -116,6 +132,7 @@ def test_restore_is_bit_exact_after_training_with_batchnorm_dropout_and_adam():
     assert optimizer._learning_rate is learning_rate
     assert float(optimizer.learning_rate) == pytest.approx(1e-3)
     assert model._loss_tracker is loss_tracker and model.train_function is train_function
+    assert "train_step" not in vars(model)
     assert [m.name for m in model.metrics] == ["loss"]
 
 
@@ -470,6 +487,35 @@ def test_a_model_trained_for_a_while_does_not_stop_at_once():
     model.fit(x, y, batch_size=BATCH, epochs=30, verbose=0)
     result = find_lr(model, x, y, batch_size=BATCH, num_steps=60, verbose=0)
     assert len(result.losses) > 30
+
+
+def shifted_mse(y_true, y_pred):
+    """A loss that is negative for any reasonable fit."""
+    return keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1) - 10.0
+
+
+def test_a_negative_loss_does_not_stop_at_once_but_does_on_a_blow_up():
+    x, y = regression_data()
+    model = mlp()
+    model.compile(keras.optimizers.SGD(0.01), loss=shifted_mse)
+    tame = find_lr(model, x, y, batch_size=BATCH, start_lr=1e-5, end_lr=1e-2, num_steps=60, verbose=0)
+    assert tame.stop_reason == "completed" and np.max(tame.losses) < 0
+    wild = find_lr(model, x, y, batch_size=BATCH, start_lr=1e-4, end_lr=100.0, num_steps=200, verbose=0)
+    assert wild.stop_reason in ("diverged", "non_finite") and len(wild.losses) > 60
+
+
+def test_a_loss_near_zero_does_not_stop_on_noise_but_does_on_a_blow_up():
+    x, _ = regression_data()
+    noise = 1e-3 * np.random.default_rng(0).standard_normal((len(x), 1))
+    y = (x @ np.array([[1.0], [-2.0], [0.5], [3.0]]) + noise).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), loss="mse")
+    model.fit(x, y, batch_size=BATCH, epochs=30, verbose=0)
+    assert model.evaluate(x, y, verbose=0) < 1e-5
+    tame = find_lr(model, x, y, batch_size=BATCH, start_lr=1e-7, end_lr=0.1, num_steps=100, verbose=0)
+    assert tame.stop_reason == "completed"
+    wild = find_lr(model, x, y, batch_size=BATCH, start_lr=1e-4, end_lr=100.0, num_steps=200, verbose=0)
+    assert wild.stop_reason in ("diverged", "non_finite")
 
 
 def test_apply_sets_the_suggestion():
