@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Literal
 
 import keras
@@ -154,6 +155,7 @@ class LRFinder(keras.callbacks.Callback):
         if self._patch is None:
             return
         self._interrupt.uninstall()
+        self._warn_if_steps_were_skipped()
         self._patch.remove()
         self._patch = None
         if self._snapshot is not None:
@@ -175,6 +177,18 @@ class LRFinder(keras.callbacks.Callback):
 
     def __exit__(self, *exc_info) -> None:
         self.restore()
+
+    def _warn_if_steps_were_skipped(self) -> None:
+        skipped = self._patch.learning_rate.skipped_batches(self._batches)
+        if skipped:
+            warnings.warn(
+                f"The optimizer skipped {skipped} of the {self._batches} steps of the "
+                "range test (mixed precision skips a step whose gradients overflow "
+                "in float16), and the sweep stood still for them: the rates recorded "
+                f"after a skipped step are up to {skipped} steps ahead of the rates "
+                "applied. Run the range test in float32 for an exact curve.",
+                stacklevel=2,
+            )
 
     def _stop(self, reason: StopReason) -> None:
         self._stop_reason = reason

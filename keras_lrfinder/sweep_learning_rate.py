@@ -41,6 +41,15 @@ class SweepLearningRate:
         index = ops.clip(batches // self.batches_per_update, 0, len(self.learning_rates) - 1)
         return ops.take(ops.convert_to_tensor(self.learning_rates), index)
 
+    def skipped_batches(self, batches_run: int) -> int:
+        """How many of the run's batches did not advance the optimizer.
+
+        Mixed precision's `LossScaleOptimizer` skips the update of a step
+        whose gradients overflow, and the sweep stands still for it.
+        """
+        advanced = int(ops.convert_to_numpy(self._iterations)) - self.first_iteration
+        return batches_run - advanced
+
     def get_config(self) -> dict:
         # Lets a model be saved mid-run (ModelCheckpoint); its weights are the
         # sweep's anyway.

@@ -350,6 +350,21 @@ def test_mixed_precision_curve_and_restore():
     assert_same_state(before, full_state(model))
 
 
+def test_steps_skipped_by_mixed_precision_are_warned_about():
+    x, y = regression_data()
+    x[5 * BATCH : 6 * BATCH] *= 1e3  # float16 gradients overflow on this batch
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        model = mlp(optimizer=keras.optimizers.Adam(1e-3))
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    with pytest.warns(UserWarning, match=r"skipped \d+ of the 20 steps"):
+        find_lr(
+            model, x, y, batch_size=BATCH, num_steps=20, end_lr=1e-3,
+            divergence_threshold=math.inf, shuffle=False, verbose=0,
+        )
+
+
 def test_epochs_are_refused_by_find_lr():
     x, y = regression_data()
     with pytest.raises(ValueError, match="Received: epochs=3"):
