@@ -179,8 +179,9 @@ class LRFinder(keras.callbacks.Callback):
         self.restore()
 
     def _warn_if_steps_were_skipped(self) -> None:
+        # Negative when fit raised before this callback saw the last step.
         skipped = self._patch.learning_rate.skipped_batches(self._batches)
-        if skipped:
+        if skipped > 0:
             warnings.warn(
                 f"The optimizer skipped {skipped} of the {self._batches} steps of the "
                 "range test (mixed precision skips a step whose gradients overflow "

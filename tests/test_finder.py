@@ -608,6 +608,74 @@ def test_any_data_fit_takes_and_more_steps_than_one_epoch(make_data, fit_kwargs)
     assert_same_state(before, full_state(model))
 
 
+class SubclassedRegressor(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = keras.layers.Dense(8, activation="relu")
+        self.dropout = keras.layers.Dropout(0.1)
+        self.out = keras.layers.Dense(1)
+
+    def call(self, inputs, training=False):
+        return self.out(self.dropout(self.hidden(inputs), training=training))
+
+
+def test_a_subclassed_model():
+    x, y = regression_data()
+    keras.utils.set_random_seed(0)
+    model = SubclassedRegressor()
+    model.compile(keras.optimizers.Adam(1e-3), loss="mse")
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    before = full_state(model)
+    result = find_lr(model, x, y, batch_size=BATCH, num_steps=25, end_lr=0.1, verbose=0)
+    assert result.stop_reason == "completed"
+    assert_same_state(before, full_state(model))
+
+
+def test_regularization_losses_are_part_of_the_recorded_loss():
+    x, y = regression_data()
+    keras.utils.set_random_seed(0)
+    dense = keras.layers.Dense(1, kernel_regularizer=keras.regularizers.L2(0.5))
+    model = keras.Sequential([keras.Input((4,)), dense])
+    model.compile(keras.optimizers.SGD(0.01), loss="mse")
+    recorder = Recorder()
+    result = find_lr(
+        model, x, y, batch_size=BATCH, start_lr=1e-4, end_lr=0.1, num_steps=30,
+        shuffle=False, callbacks=[recorder], verbose=0,
+    )
+    expected = []
+    for step, (w, b) in enumerate(recorder.before):
+        batch = step % (len(x) // BATCH)
+        xb, yb = x[batch * BATCH : (batch + 1) * BATCH], y[batch * BATCH : (batch + 1) * BATCH]
+        expected.append(np.mean((xb.astype(np.float64) @ w + b - yb) ** 2) + 0.5 * np.sum(w**2))
+    np.testing.assert_allclose(result.losses, expected, rtol=1e-4)
+
+
+def test_an_endless_tf_data_pipeline_with_steps_per_epoch():
+    import tensorflow as tf
+
+    x, y = regression_data()
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0).repeat().batch(BATCH)
+    model = mlp()
+    before = full_state(model)
+    result = find_lr(model, dataset, steps_per_epoch=7, num_steps=30, end_lr=0.1, verbose=0)
+    assert result.stop_reason == "completed" and len(result.losses) == 30
+    assert_same_state(before, full_state(model))
+
+
+def test_no_files_are_left_and_no_global_settings_change(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    def global_settings():
+        config = keras.config
+        return config.floatx(), config.dtype_policy().name, config.image_data_format(), config.epsilon()
+
+    settings = global_settings()
+    x, y = regression_data()
+    result = find_lr(mlp(), x, y, batch_size=BATCH, num_steps=20, verbose=0)
+    result.plot()
+    assert list(tmp_path.iterdir()) == []
+    assert global_settings() == settings
+
+
 def test_public_names():
     assert set(keras_lrfinder.__all__) >= {"LRFinder", "find_lr", "LRFinderResult", "NoSuggestionError", "suggest"}
     assert issubclass(LRFinder, keras.callbacks.Callback)
