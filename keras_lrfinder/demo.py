@@ -20,10 +20,8 @@ def make_spirals(num_samples: int = 4096, num_classes: int = 3, noise: float = 0
     return np.concatenate([points, distractors], axis=1).astype("float32"), labels
 
 
-def run_demo(out_dir: str | os.PathLike[str] = "lrfinder-demo", backend: str | None = None, seed: int = 0) -> int:
+def run_demo(out_dir: str | os.PathLike[str] = "lrfinder-demo", seed: int = 0) -> int:
     """Runs `find_lr` on a small MLP, prints the suggestions and writes the plot and JSON."""
-    if backend:
-        os.environ["KERAS_BACKEND"] = backend
     import keras
     import matplotlib
 
