@@ -52,7 +52,10 @@ class TrainingState:
         if not optimizer.built:
             optimizer.build(model.trainable_variables)
         variables = _unique([*model.variables, *model.metrics_variables, *optimizer.variables])
-        values = [np.array(ops.convert_to_numpy(v.value), copy=True) for v in variables]
+        # convert_to_numpy returns a new array on every backend (np.array of
+        # the value), so it is the copy; the restore tests catch a Keras that
+        # would hand out a view of the live variable instead.
+        values = [ops.convert_to_numpy(v.value) for v in variables]
         return cls(variables, values, _capture_global_rngs())
 
     @property
@@ -80,7 +83,7 @@ def _capture_global_rngs() -> list[Restorer]:
     keras_generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
     if keras_generator is not None:
         state = keras_generator.state
-        restorers.append(_restorer(state.assign, np.array(ops.convert_to_numpy(state.value), copy=True)))
+        restorers.append(_restorer(state.assign, ops.convert_to_numpy(state.value)))
     if "torch" in sys.modules:
         restorers += _capture_torch_rngs(sys.modules["torch"])
     return restorers
