@@ -1,0 +1,472 @@
+"""What the range test costs: time and memory of keras-lrfinder against plain `fit`.
+
+Measures one Keras backend per process, the one named by KERAS_BACKEND:
+
+    OMP_NUM_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2 KERAS_BACKEND=jax .venv/bin/python benchmarks/speed.py
+
+or all three (tensorflow, jax, torch), each in its own subprocess, with one
+combined table at the end:
+
+    OMP_NUM_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/speed.py --all
+
+`--quick` (2 repeats, 150 steps) takes about half as long; `--repeats` (3) and
+`--steps` (300) set the work. Every cell is the median over the repeats, with
+(min-max) after it. Two models: a tiny MLP (20-64-64-1, Adam, MSE), where the
+finder's fixed and per-step Python costs weigh most, and a small CNN (28x28x1,
+Conv2D 16 and 32 with max pooling, Dense 10, Adam, sparse cross-entropy).
+Batch size 32; synthetic data; all seeded.
+
+(a) Whole call. `find_lr(model, x, y, num_steps=100, start_lr=1e-7,
+    end_lr=1e-6, verbose=0)` (the tiny end_lr never diverges, so all 100 steps
+    run) divided by `model.fit` over exactly 100 batches (epochs=1), each on a
+    freshly built and compiled, identical model, so tracing and compilation
+    are inside both timings. One untimed round first warms up the process.
+    A second row divides by a `fit` that first calls
+    `model.optimizer.build(model.trainable_variables)`, as `find_lr` does
+    (TensorFlow traces the first step twice when it has to create the
+    optimizer's variables inside it).
+
+(b) Steady state. Four identical models, warmed up by a 20-step `fit` each
+    with the callbacks of their own timed runs; then, per repeat, one `fit` of
+    `--steps` batches each: plain; with a no-op `on_train_batch_end` callback;
+    with `LRFinder(start_lr=1e-7, end_lr=1e-6, num_steps=steps + 1,
+    divergence_threshold=inf, verbose=0)`; and with the naive callback (d).
+    The timed finder `fit` is thus never a model's first. Reported:
+    - whole fit: wall time of the whole `fit` over plain's. With the finder
+      this includes its per-fit fixed costs: the state snapshot and the
+      re-trace of the train function at `on_train_begin` (TensorFlow and JAX
+      re-trace, and JAX recompiles, in every `fit` that has a finder; torch
+      runs eagerly), and the restore at `on_train_end`;
+    - per step: the median interval between consecutive
+      `on_train_batch_begin` calls over steps 20..N, so compile, snapshot and
+      restore are all outside it; over plain `fit`'s, and over that of `fit`
+      with the no-op callback. Any callback with an `on_train_batch_end`
+      switches Keras from running batch-end callbacks on a background thread
+      to running them inline, which by itself changes the step time; the
+      second ratio leaves that out. (The timer itself hooks
+      `on_train_batch_begin` so that it does not cause that switch.)
+    - fixed cost per fit (ms): (total - steps x per-step median) minus the same
+      for plain `fit`: what the snapshot, re-trace and restore add per `fit`.
+      A small difference of large numbers: noisy.
+
+(c) Memory. In a fresh subprocess, a model of 50.3M parameters (4096-wide, three
+    Dense layers, Adam, MSE) is built, compiled and fitted for one step, so the
+    optimizer's slots exist. Then the peak RSS (VmHWM, reset by writing 5 to
+    /proc/self/clear_refs) over `TrainingState.capture(model)` then
+    `.restore()` and a wait for the restored values (JAX assigns
+    asynchronously), minus the RSS before (after `gc.collect()`), is divided
+    by the bytes of `model.variables` + `optimizer.variables`. For the naive
+    callback: the same around `save_weights` + `load_weights` of a `.weights.h5` file
+    (weights only; the file goes to disk, the optimizer is not saved).
+
+(d) Naive baseline, for comparison: a callback that saves the weights to a
+    `.weights.h5` file at `on_train_begin` and loads them back at
+    `on_train_end`, and at each `on_train_batch_end` reads `logs["loss"]` as
+    is (the epoch's running mean) and sets `optimizer.learning_rate` to the
+    next rate, a Python float.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import keras_lrfinder  # noqa: E402
+from keras_lrfinder.state import TrainingState  # noqa: E402
+
+BACKENDS = ("tensorflow", "jax", "torch")
+BATCH_SIZE = 32
+WHOLE_CALL_STEPS = 100
+WARMUP_STEPS = 20
+SKIP_STEPS = 20
+START_LR, END_LR = 1e-7, 1e-6
+MEMORY_WIDTH = 4096  # three 4096x4096 Dense layers: 50.3M parameters
+
+
+class StepTimer(keras.callbacks.Callback):
+    """Records `time.perf_counter()` as each training batch begins."""
+
+    def on_train_begin(self, logs=None):
+        self.times: list[float] = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.times.append(time.perf_counter())
+
+    def median_step(self) -> float:
+        return statistics.median(np.diff(self.times[SKIP_STEPS:]))
+
+
+class SyncBatchEnd(keras.callbacks.Callback):
+    """Does nothing, but has an `on_train_batch_end`, as every finder has.
+
+    That alone makes Keras run batch-end callbacks synchronously instead of on
+    its background thread, which changes the speed of `fit` by itself.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        pass
+
+
+class NaiveFinder(keras.callbacks.Callback):
+    """The straightforward range test (d): a weights file and a Python float per step."""
+
+    def __init__(self, learning_rates: np.ndarray, weights_path: str):
+        super().__init__()
+        self.learning_rates = learning_rates
+        self.weights_path = weights_path
+
+    def on_train_begin(self, logs=None):
+        self.losses: list[float] = []
+        self.model.save_weights(self.weights_path)
+        self.model.optimizer.learning_rate = float(self.learning_rates[0])
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.losses.append(float(logs["loss"]))
+        next_step = min(len(self.losses), len(self.learning_rates) - 1)
+        self.model.optimizer.learning_rate = float(self.learning_rates[next_step])
+
+    def on_train_end(self, logs=None):
+        self.model.load_weights(self.weights_path)
+
+
+def build_mlp() -> keras.Model:
+    model = keras.Sequential(
+        [
+            keras.Input((20,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def build_cnn() -> keras.Model:
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(16, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(32, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10),
+        ]
+    )
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def build_large() -> keras.Model:
+    model = keras.Sequential(
+        [keras.Input((MEMORY_WIDTH,))] + [keras.layers.Dense(MEMORY_WIDTH) for _ in range(3)]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def make_data(name: str, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    n = steps * BATCH_SIZE
+    if name == "MLP":
+        return rng.normal(size=(n, 20)).astype("float32"), rng.normal(size=(n, 1)).astype("float32")
+    return rng.random((n, 28, 28, 1), dtype="float32"), rng.integers(0, 10, size=n)
+
+
+MODELS = {"MLP": build_mlp, "CNN": build_cnn}
+
+
+def fresh(name: str) -> keras.Model:
+    """The same freshly initialized model on every call."""
+    keras.utils.clear_session(free_memory=True)
+    keras.utils.set_random_seed(0)
+    return MODELS[name]()
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def whole_call(name: str, repeats: int, weights_path: str) -> dict[str, list[float]]:
+    """(a): seconds of a 100-step call, compile included, per kind and repeat."""
+    x, y = make_data(name, WHOLE_CALL_STEPS)
+    rates = keras_lrfinder.sweep_learning_rates(START_LR, END_LR, WHOLE_CALL_STEPS)
+    fit = dict(batch_size=BATCH_SIZE, verbose=0)
+
+    def prebuilt(model):
+        model.optimizer.build(model.trainable_variables)
+        model.fit(x, y, epochs=1, **fit)
+
+    def ours(model):
+        result = keras_lrfinder.find_lr(
+            model, x, y, num_steps=WHOLE_CALL_STEPS, start_lr=START_LR, end_lr=END_LR, **fit
+        )
+        assert result.stop_reason == "completed" and len(result.losses) == WHOLE_CALL_STEPS
+
+    runs = {
+        "plain": lambda model: model.fit(x, y, epochs=1, **fit),
+        "prebuilt": prebuilt,
+        "ours": ours,
+        "naive": lambda model: model.fit(x, y, epochs=1, callbacks=[NaiveFinder(rates, weights_path)], **fit),
+    }
+    seconds: dict[str, list[float]] = {kind: [] for kind in runs}
+    for repeat in range(repeats + 1):
+        for kind, run in runs.items():
+            model = fresh(name)
+            elapsed = timed(lambda: run(model))
+            if repeat:  # round 0 only warms up the process: imports, kernels, caches
+                seconds[kind].append(elapsed)
+    return seconds
+
+
+def steady_state(name: str, repeats: int, steps: int, weights_path: str) -> dict[str, dict[str, list[float]]]:
+    """(b): whole-fit seconds and median step seconds of warm models, per kind and repeat."""
+    x, y = make_data(name, steps)
+    rates = keras_lrfinder.sweep_learning_rates(START_LR, END_LR, steps + 1)
+    callbacks = {
+        "plain": lambda: [],
+        "sync": lambda: [SyncBatchEnd()],
+        "ours": lambda: [
+            keras_lrfinder.LRFinder(
+                START_LR, END_LR, steps + 1, divergence_threshold=float("inf"), verbose=0
+            )
+        ],
+        "naive": lambda: [NaiveFinder(rates, weights_path)],
+    }
+    models = {kind: fresh(name) for kind in callbacks}
+    warmup = WARMUP_STEPS * BATCH_SIZE
+    for kind, model in models.items():
+        model.fit(x[:warmup], y[:warmup], batch_size=BATCH_SIZE, epochs=1, verbose=0, callbacks=callbacks[kind]())
+    out = {kind: {"total": [], "step": []} for kind in callbacks}
+    for _ in range(repeats):
+        for kind, model in models.items():
+            timer = StepTimer()
+            cbs = [*callbacks[kind](), timer]
+            out[kind]["total"].append(
+                timed(lambda: model.fit(x, y, batch_size=BATCH_SIZE, epochs=1, verbose=0, callbacks=cbs))
+            )
+            assert len(timer.times) == steps
+            out[kind]["step"].append(timer.median_step())
+    return out
+
+
+def rss_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def peak_growth_bytes(fn) -> int:
+    """Peak RSS while `fn` runs, over the RSS before it, in bytes."""
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+    before = rss_kib("VmRSS")
+    if rss_kib("VmHWM") > before + 1024:
+        raise RuntimeError("VmHWM did not reset; cannot measure the peak")
+    fn()
+    return (rss_kib("VmHWM") - before) * 1024
+
+
+def memory(repeats: int) -> dict:
+    """(c), run in its own process: peak RSS growth over model + optimizer bytes."""
+    keras.utils.set_random_seed(0)
+    model = build_large()
+    x = np.random.default_rng(0).normal(size=(8, MEMORY_WIDTH)).astype("float32")
+    model.fit(x, x, batch_size=8, epochs=1, verbose=0)
+    variables = list({id(v): v for v in [*model.variables, *model.optimizer.variables]}.values())
+    nbytes = sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize for v in variables)
+
+    def settle():
+        # JAX assigns asynchronously: wait for the restored values to land, so
+        # that the peak includes them and the next repeat starts from rest.
+        for v in variables:
+            keras.ops.convert_to_numpy(keras.ops.sum(v.value))
+
+    def ours():
+        state = TrainingState.capture(model)
+        state.restore()
+        settle()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.weights.h5")
+
+        def naive():
+            model.save_weights(path)
+            model.load_weights(path)
+            settle()
+
+        growth = {
+            kind: [peak_growth_bytes(fn) / nbytes for _ in range(repeats)]
+            for kind, fn in (("ours", ours), ("naive", naive))
+        }
+    return {"params": model.count_params(), "bytes": nbytes, **growth}
+
+
+def machine_info() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    cpu = next(line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name"))
+    mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    backend = keras.backend.backend()
+    return {
+        "cpu": cpu,
+        "cores": f"{len(os.sched_getaffinity(0))} usable of {os.cpu_count()}",
+        "memory": f"{mem_kib / 2**20:.1f} GiB",
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "keras": keras.__version__,
+        "keras-lrfinder": f"{keras_lrfinder.__version__} at {source_version()}",
+        backend: __import__(backend).__version__,
+        "OMP_NUM_THREADS": os.environ["OMP_NUM_THREADS"],
+    }
+
+
+def source_version() -> str:
+    """The git commit of the keras_lrfinder being measured, '-dirty' if changed."""
+    return subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        cwd=Path(keras_lrfinder.__file__).parent, capture_output=True, text=True,
+    ).stdout.strip() or "unknown"
+
+
+def measure_backend(repeats: int, steps: int) -> dict:
+    """All of (a)-(d) on this process's backend; (c) in a subprocess."""
+    backend = keras.backend.backend()
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        weights_path = os.path.join(tmp, "naive.weights.h5")
+        for name in MODELS:
+            print(f"[{backend}] (a) {name}", file=sys.stderr, flush=True)
+            a = whole_call(name, repeats, weights_path)
+            for base, what in (("plain", "fit"), ("prebuilt", "fit, optimizer pre-built")):
+                rows.append(row(f"(a) find_lr / {what} ({WHOLE_CALL_STEPS} steps, compile incl.)", name, a[base], "s",
+                                ratios(a["ours"], a[base]), ratios(a["naive"], a[base])))
+        for name in MODELS:
+            print(f"[{backend}] (b) {name}", file=sys.stderr, flush=True)
+            b = steady_state(name, repeats, steps, weights_path)
+            total = {kind: v["total"] for kind, v in b.items()}
+            step = {kind: v["step"] for kind, v in b.items()}
+            fixed = {kind: [1e3 * (t - steps * s) for t, s in zip(total[kind], step[kind])] for kind in b}
+            rows += [
+                row(f"(b) whole fit / fit ({steps} steps, warm; incl. snapshot, re-trace, restore)", name,
+                    total["plain"], "s", ratios(total["ours"], total["plain"]), ratios(total["naive"], total["plain"])),
+                row(f"(b) per step / fit (median of steps {SKIP_STEPS}..{steps})", name,
+                    [1e3 * t for t in step["plain"]], "ms",
+                    ratios(step["ours"], step["plain"]), ratios(step["naive"], step["plain"])),
+                row("(b) per step / fit with a no-op on_train_batch_end", name,
+                    [1e3 * t for t in step["sync"]], "ms",
+                    ratios(step["ours"], step["sync"]), ratios(step["naive"], step["sync"])),
+                row("(b) fixed cost per fit minus fit's (ms; noisy)", name, fixed["plain"], "ms",
+                    differences(fixed["ours"], fixed["plain"]), differences(fixed["naive"], fixed["plain"])),
+            ]
+    print(f"[{backend}] (c) memory", file=sys.stderr, flush=True)
+    mem = json.loads(
+        subprocess.run(
+            [sys.executable, __file__, "--memory", "--repeats", str(repeats)],
+            check=True, capture_output=True, text=True,
+        ).stdout.splitlines()[-1]
+    )
+    rows.append(row(f"(c) peak RSS growth / bytes of model + optimizer variables ({mem['params'] / 1e6:.1f}M params)",
+                    "Dense", [mem["bytes"] / 2**20], "MiB", mem["ours"], mem["naive"]))
+    return {"backend": backend, "info": machine_info(), "rows": rows}
+
+
+def ratios(values: list[float], baseline: list[float]) -> list[float]:
+    # Repeat i of a kind ran right next to repeat i of the baseline.
+    return [v / b for v, b in zip(values, baseline)]
+
+
+def differences(values: list[float], baseline: list[float]) -> list[float]:
+    return [v - b for v, b in zip(values, baseline)]
+
+
+def row(measurement: str, model: str, baseline: list[float], unit: str, ours: list[float], naive: list[float]) -> dict:
+    return {"measurement": measurement, "model": model, "baseline": baseline, "unit": unit, "ours": ours, "naive": naive}
+
+
+def cell(values: list[float], unit: str = "") -> str:
+    digits = 0 if unit == "MiB" else 3 if unit == "s" else 2
+    text = f"{statistics.median(values):.{digits}f}"
+    if len(values) > 1:
+        text += f" ({min(values):.{digits}f}-{max(values):.{digits}f})"
+    return text + (f" {unit}" if unit else "")
+
+
+def print_report(results: list[dict], args: argparse.Namespace, wall_s: float) -> None:
+    print(f"## keras-lrfinder cost (repeats={args.repeats}, steps={args.steps}, batch={BATCH_SIZE})\n")
+    info: dict[str, dict[str, str]] = {}  # key -> backend -> value
+    for result in results:
+        for key, value in result["info"].items():
+            info.setdefault(key, {})[result["backend"]] = value
+    for key, by_backend in info.items():
+        if len(set(by_backend.values())) == 1:
+            print(f"- {key}: {next(iter(by_backend.values()))}")
+        else:  # e.g. the source changed between the backends' runs
+            print(f"- {key}: " + ", ".join(f"{value} ({backend})" for backend, value in by_backend.items()))
+    print(f"- wall time: {wall_s:.0f} s\n")
+    print("Cells: median (min-max) over repeats. 'ours' and 'naive' are ratios to the baseline "
+          "named in the row, whose absolute value is in 'baseline'; 'fixed cost' rows are "
+          "differences in ms.\n")
+    print("| measurement | model | backend | baseline | ours | naive baseline |")
+    print("|---|---|---|---|---|---|")
+    for i in range(len(results[0]["rows"])):
+        for result in results:
+            r = result["rows"][i]
+            print(f"| {r['measurement']} | {r['model']} | {result['backend']} | {cell(r['baseline'], r['unit'])} "
+                  f"| {cell(r['ours'])} | {cell(r['naive'])} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--all", action="store_true", help="run every backend, each in a subprocess")
+    parser.add_argument("--quick", action="store_true", help="2 repeats of 150 steps")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=300, help="steps of each timed fit in (b)")
+    parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)  # (c)'s subprocess
+    parser.add_argument("--json", help=argparse.SUPPRESS)  # where a child of --all writes its results
+    args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.steps = 2, 150
+    if args.memory:
+        print(json.dumps(memory(args.repeats)))
+        return
+    start = time.perf_counter()
+    if not args.all:
+        result = measure_backend(args.repeats, args.steps)
+        if args.json:
+            Path(args.json).write_text(json.dumps(result))
+        else:
+            print_report([result], args, time.perf_counter() - start)
+        return
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend in BACKENDS:
+            path = os.path.join(tmp, f"{backend}.json")
+            subprocess.run(
+                [sys.executable, __file__, "--repeats", str(args.repeats), "--steps", str(args.steps), "--json", path],
+                check=True, env={**os.environ, "KERAS_BACKEND": backend},
+            )
+            results.append(json.loads(Path(path).read_text()))
+    print_report(results, args, time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    main()
