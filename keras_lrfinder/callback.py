@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Literal
 
 import keras
@@ -26,7 +25,8 @@ class LRFinder(keras.callbacks.Callback):
     Step `i` of `num_steps` trains with `learning_rates[i]`, rising from
     `start_lr` to `end_lr`; the loss of each batch is recorded. (With
     `gradient_accumulation_steps=k` a step is an optimizer update, and its
-    loss is the mean over its k batches.) The run ends
+    loss is the mean over its k batches. A step that mixed precision skips
+    because its gradients overflow does not count.) The run ends
     when all steps are done, when the smoothed loss blows up past
     `divergence_threshold` × its best value, when a loss is NaN or inf, or when
     `fit` ends first. `fit` is then stopped, the model and optimizer are put
@@ -108,6 +108,9 @@ class LRFinder(keras.callbacks.Callback):
         self._ema = ExponentialMovingAverage(self.smoothing)
         self._best_loss = math.inf
         self._stop_reason: StopReason = "interrupted"
+        # Reading the optimizer's count costs a JAX state sync per step, so
+        # only where a step can be skipped.
+        self._steps_can_be_skipped = isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
         self._snapshot = TrainingState.capture(model) if self.restore_state else None
         self._patch = SweepPatch(model, self.learning_rates)
         self._interrupt = DeferredInterrupt()
@@ -116,9 +119,17 @@ class LRFinder(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self._patch is None:
             return
-        self._update_losses.append(float(logs["loss"]))
-        self._batches += 1
+        loss = float(logs["loss"])
         sweep = self._patch.learning_rate
+        if self._steps_can_be_skipped:
+            _ = self.model  # on JAX, Callback.model syncs the training state into the variables
+            batches = sweep.batches_applied()
+        else:
+            batches = self._batches + 1
+        if batches == self._batches and math.isfinite(loss):
+            return  # mixed precision skipped this step: no update, no point
+        self._batches = batches
+        self._update_losses.append(loss)
         if (sweep.first_iteration + self._batches) % sweep.batches_per_update:
             return  # gradient accumulation: the weights have not moved yet
         loss = sum(self._update_losses) / len(self._update_losses)
@@ -155,7 +166,6 @@ class LRFinder(keras.callbacks.Callback):
         if self._patch is None:
             return
         self._interrupt.uninstall()
-        self._warn_if_steps_were_skipped()
         self._patch.remove()
         self._patch = None
         if self._snapshot is not None:
@@ -177,19 +187,6 @@ class LRFinder(keras.callbacks.Callback):
 
     def __exit__(self, *exc_info) -> None:
         self.restore()
-
-    def _warn_if_steps_were_skipped(self) -> None:
-        # Negative when fit raised before this callback saw the last step.
-        skipped = self._patch.learning_rate.skipped_batches(self._batches)
-        if skipped > 0:
-            warnings.warn(
-                f"The optimizer skipped {skipped} of the {self._batches} steps of the "
-                "range test (mixed precision skips a step whose gradients overflow "
-                "in float16), and the sweep stood still for them: the rates recorded "
-                f"after a skipped step are up to {skipped} steps ahead of the rates "
-                "applied. Run the range test in float32 for an exact curve.",
-                stacklevel=2,
-            )
 
     def _stop(self, reason: StopReason) -> None:
         self._stop_reason = reason

@@ -41,14 +41,13 @@ class SweepLearningRate:
         index = ops.clip(batches // self.batches_per_update, 0, len(self.learning_rates) - 1)
         return ops.take(ops.convert_to_tensor(self.learning_rates), index)
 
-    def skipped_batches(self, batches_run: int) -> int:
-        """How many of the run's batches did not advance the optimizer.
+    def batches_applied(self) -> int:
+        """How many batches of the run the optimizer has taken in so far.
 
-        Mixed precision's `LossScaleOptimizer` skips the update of a step
-        whose gradients overflow, and the sweep stands still for it.
+        Mixed precision's `LossScaleOptimizer` skips the update of a batch
+        whose gradients overflow, and neither its count nor the sweep moves.
         """
-        advanced = int(ops.convert_to_numpy(self._iterations)) - self.first_iteration
-        return batches_run - advanced
+        return int(ops.convert_to_numpy(self._iterations)) - self.first_iteration
 
     def get_config(self) -> dict:
         # Lets a model be saved mid-run (ModelCheckpoint); its weights are the
