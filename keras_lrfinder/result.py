@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import os
@@ -69,10 +70,12 @@ class LRFinderResult:
         object.__setattr__(self, "learning_rates", rates)
         object.__setattr__(self, "losses", losses)
 
-    @property
+    @functools.cached_property
     def smoothed_losses(self) -> np.ndarray:
         """The bias-corrected exponential moving average of `losses`."""
-        return smooth(self.losses, self.smoothing)
+        smoothed = smooth(self.losses, self.smoothing)
+        smoothed.flags.writeable = False
+        return smoothed
 
     def suggestion(self, method: str | None = None) -> float:
         """Returns the suggested learning rate.

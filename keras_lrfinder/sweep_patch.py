@@ -40,9 +40,9 @@ class SweepPatch:
         # without a step function of its own, a second run would reuse the
         # first run's trace, with the first run's rates baked into it.
         object.__setattr__(model, "train_step", functools.partial(model.train_step))
+        self.learning_rate = SweepLearningRate(learning_rates, self._optimizer)
         # Untracked, as Keras's compile sets the tracker: a tracked metric
         # would join `model.metrics` for good.
-        self.learning_rate = SweepLearningRate(learning_rates, self._optimizer)
         with DotNotTrackScope():
             self._optimizer._learning_rate = self.learning_rate
             model._loss_tracker = BatchLoss(name="loss")
