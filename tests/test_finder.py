@@ -402,6 +402,23 @@ class SendCtrlC(keras.callbacks.Callback):
             os.kill(os.getpid(), signal.SIGINT)
 
 
+def test_a_data_pipeline_failing_mid_run_restores_the_model_and_propagates():
+    x, y = regression_data()
+
+    def failing_batches():
+        for step, start in enumerate(range(0, len(x), BATCH)):
+            if step == 6:
+                raise OSError("lost the data")
+            yield x[start : start + BATCH], y[start : start + BATCH]
+
+    model = mlp(optimizer=keras.optimizers.Adam(1e-3), dropout=True)
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    before = full_state(model)
+    with pytest.raises(Exception, match="lost the data"):  # TensorFlow wraps it in its own error
+        find_lr(model, failing_batches(), num_steps=50, verbose=0)
+    assert_same_state(before, full_state(model))
+
+
 def test_ctrl_c_inside_the_users_own_fit_restores_and_then_raises():
     x, y = regression_data()
     model = mlp(optimizer=keras.optimizers.Adam(1e-3), batch_norm=True)
