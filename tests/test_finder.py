@@ -23,6 +23,12 @@ from tests.models import (
 BATCH = 32
 
 
+def batch_of_step(x, y, step):
+    """The batch that step `step` of an unshuffled fit trains on, in float64."""
+    start = step % (len(x) // BATCH) * BATCH
+    return x[start : start + BATCH].astype(np.float64), y[start : start + BATCH]
+
+
 def test_losses_are_the_true_per_batch_losses_over_300_steps():
     x, y = regression_data(num_samples=640)
     model = mlp()
@@ -35,9 +41,8 @@ def test_losses_are_the_true_per_batch_losses_over_300_steps():
     batches_per_epoch = len(x) // BATCH
     expected = []
     for step, (w1, b1, w2, b2) in enumerate(recorder.before):
-        batch = step % batches_per_epoch
-        xb, yb = x[batch * BATCH : (batch + 1) * BATCH], y[batch * BATCH : (batch + 1) * BATCH]
-        hidden = np.maximum(xb.astype(np.float64) @ w1 + b1, 0)
+        xb, yb = batch_of_step(x, y, step)
+        hidden = np.maximum(xb @ w1 + b1, 0)
         expected.append(np.mean((hidden @ w2 + b2 - yb) ** 2))
     np.testing.assert_allclose(result.losses, expected, rtol=1e-4)
     # Keras's own logs["loss"], the running mean of the epoch, is far off.
@@ -49,9 +54,8 @@ def applied_learning_rates(recorder, x, y):
     """The rate of each SGD step of a linear model, from its bias update."""
     applied = []
     for step, ((w, b), (_, b_next)) in enumerate(zip(recorder.before, recorder.after)):
-        batch = step % (len(x) // BATCH)
-        xb, yb = x[batch * BATCH : (batch + 1) * BATCH], y[batch * BATCH : (batch + 1) * BATCH]
-        bias_gradient = 2 * np.mean(xb.astype(np.float64) @ w + b - yb)
+        xb, yb = batch_of_step(x, y, step)
+        bias_gradient = 2 * np.mean(xb @ w + b - yb)
         applied.append((b[0] - b_next[0]) / bias_gradient)
     return applied
 
@@ -292,9 +296,8 @@ def test_with_gradient_accumulation_a_step_is_an_update_with_the_mean_loss_of_it
         losses, gradients = [], []
         for step in (first, second):
             w, b = recorder.before[step]
-            batch = step % (len(x) // BATCH)
-            xb, yb = x[batch * BATCH : (batch + 1) * BATCH], y[batch * BATCH : (batch + 1) * BATCH]
-            residual = xb.astype(np.float64) @ w + b - yb
+            xb, yb = batch_of_step(x, y, step)
+            residual = xb @ w + b - yb
             losses.append(np.mean(residual**2))
             gradients.append(2 * np.mean(residual))
         assert loss == pytest.approx(np.mean(losses), rel=1e-4)
@@ -668,9 +671,8 @@ def test_regularization_losses_are_part_of_the_recorded_loss():
     )
     expected = []
     for step, (w, b) in enumerate(recorder.before):
-        batch = step % (len(x) // BATCH)
-        xb, yb = x[batch * BATCH : (batch + 1) * BATCH], y[batch * BATCH : (batch + 1) * BATCH]
-        expected.append(np.mean((xb.astype(np.float64) @ w + b - yb) ** 2) + 0.5 * np.sum(w**2))
+        xb, yb = batch_of_step(x, y, step)
+        expected.append(np.mean((xb @ w + b - yb) ** 2) + 0.5 * np.sum(w**2))
     np.testing.assert_allclose(result.losses, expected, rtol=1e-4)
 
 
