@@ -84,7 +84,7 @@ def _select_backend(backend: str) -> None:
 def _run_demo(args: argparse.Namespace) -> int:
     from keras_lrfinder.demo import run_demo
 
-    return run_demo(args.out, seed=args.seed)
+    return _write_and_report(run_demo(seed=args.seed), Path(args.out), method=None)
 
 
 def _run_find(args: argparse.Namespace) -> int:
@@ -111,11 +111,7 @@ def _run_find(args: argparse.Namespace) -> int:
         smoothing=args.smoothing,
         divergence_threshold=args.divergence_threshold,
     )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    result.save(out / "lr_find.json")
-    _save_plot(result, out / "lr_find.png", args.method)
-    return _print_suggestion(result, args.method)
+    return _write_and_report(result, Path(args.out), args.method)
 
 
 def _run_plot(args: argparse.Namespace) -> int:
@@ -155,6 +151,14 @@ def _pick(data: dict[str, Any], key: str, names: list[str]) -> Any:
     if names and all(name in data for name in names):
         return {name: data[name] for name in names}
     return None
+
+
+def _write_and_report(result: Any, out: Path, method: str | None) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    result.save(out / "lr_find.json")
+    print(f"Wrote {out / 'lr_find.json'}")
+    _save_plot(result, out / "lr_find.png", method)
+    return _print_suggestion(result, method)
 
 
 def _save_plot(result: Any, path: Path, method: str | None) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
+
+from keras_lrfinder import suggest
+from keras_lrfinder.result import LRFinderResult
+from keras_lrfinder.suggest import NoSuggestionError
 
 
 def make_spirals(num_samples: int = 4096, num_classes: int = 3, noise: float = 0.25, seed: int = 0):
@@ -20,13 +21,11 @@ def make_spirals(num_samples: int = 4096, num_classes: int = 3, noise: float = 0
     return np.concatenate([points, distractors], axis=1).astype("float32"), labels
 
 
-def run_demo(out_dir: str | os.PathLike[str] = "lrfinder-demo", seed: int = 0) -> int:
-    """Runs `find_lr` on a small MLP, prints the suggestions and writes the plot and JSON."""
+def run_demo(seed: int = 0) -> LRFinderResult:
+    """Runs `find_lr` on a small MLP and prints what each rule would pick."""
     import keras
-    import matplotlib
 
-    matplotlib.use("Agg")
-    from keras_lrfinder import NoSuggestionError, find_lr, suggest
+    from keras_lrfinder import find_lr
 
     x, y = make_spirals(seed=seed)
     keras.utils.set_random_seed(seed)
@@ -44,20 +43,9 @@ def run_demo(out_dir: str | os.PathLike[str] = "lrfinder-demo", seed: int = 0) -
     )
     print(f"Range test of a 64-64 MLP on 3 noisy spirals (Keras {keras.__version__}, backend {keras.backend.backend()})")
     result = find_lr(model, x, y, batch_size=64, num_steps=100)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    result.save(out / "lr_find.json")
-    ax = result.plot()
-    ax.figure.savefig(out / "lr_find.png", dpi=120, bbox_inches="tight")
     for method in suggest.RULES:
         try:
             print(f"  {method:>9}: {result.suggestion(method):.2e}")
         except NoSuggestionError as error:
             print(f"  {method:>9}: none ({error})")
-    try:
-        print(f"Suggested learning rate: {result.suggestion():.2e}")
-    except NoSuggestionError as error:
-        print(f"No suggestion: {error}")
-        return 1
-    print(f"Wrote {out / 'lr_find.png'} and {out / 'lr_find.json'}")
-    return 0
+    return result
