@@ -1,8 +1,9 @@
 """keras-lrfinder: the learning-rate range test for Keras 3, on any backend.
 
-`LRFinder` (a callback) and `find_lr` need Keras; the rest of the package
-(`suggest`, `LRFinderResult`, the sweep and the plot) is plain numpy and
-matplotlib and imports without it.
+`LRFinder` (a callback), `find_lr` and the schedules `OneCycle` and
+`CyclicalLR` need Keras; the rest of the package (`suggest`,
+`LRFinderResult`, the sweep and the plot) is plain numpy and matplotlib and
+imports without it.
 """
 
 from __future__ import annotations
@@ -17,18 +18,26 @@ from keras_lrfinder.sweep import sweep_learning_rates
 if TYPE_CHECKING:
     from keras_lrfinder.callback import LRFinder
     from keras_lrfinder.find import find_lr
+    from keras_lrfinder.schedules import CyclicalLR, OneCycle
 
 __version__ = "0.1.0"
 __all__ = [
+    "CyclicalLR",
     "LRFinder",
     "LRFinderResult",
     "NoSuggestionError",
+    "OneCycle",
     "find_lr",
     "suggest",
     "sweep_learning_rates",
 ]
 
-_NEEDS_KERAS = {"LRFinder": "keras_lrfinder.callback", "find_lr": "keras_lrfinder.find"}
+_NEEDS_KERAS = {
+    "CyclicalLR": "keras_lrfinder.schedules",
+    "LRFinder": "keras_lrfinder.callback",
+    "OneCycle": "keras_lrfinder.schedules",
+    "find_lr": "keras_lrfinder.find",
+}
 
 
 def __getattr__(name: str) -> Any:
