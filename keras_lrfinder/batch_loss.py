@@ -18,7 +18,11 @@ class BatchLoss(keras.metrics.Metric):
 
     def __init__(self, name: str = "loss", dtype: str | None = None):
         super().__init__(name=name, dtype=dtype)
-        self.last = self.add_variable(shape=(), initializer="zeros", name="last")
+        # Under a tf.distribute strategy each replica holds the loss of its
+        # share of the batch, and the step minimizes their mean (Keras
+        # scales each replica's loss by 1 / replicas), so that is what a
+        # read aggregates to. Elsewhere there is one value and nothing to do.
+        self.last = self.add_variable(shape=(), initializer="zeros", aggregation="mean", name="last")
 
     def update_state(self, values, sample_weight=None):
         # `values` is the step's loss, already reduced; Keras passes the batch

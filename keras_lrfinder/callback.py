@@ -179,6 +179,10 @@ class LRFinder(keras.callbacks.Callback):
             stop_reason=self._stop_reason,
             mode=self.mode,
         )
+        if self._progress is not None and 0 < steps < self.num_steps:
+            # The bar skips redraws within 50 ms of the last; a run that stops
+            # early must still show the step it stopped at.
+            self._progress.update(steps, finalize=True)
         if self.verbose:
             self._print_summary()
 
@@ -209,4 +213,4 @@ class LRFinder(keras.callbacks.Callback):
             line += f"; suggested lr={result.suggestion():.2e}"
         except NoSuggestionError as error:
             line += f"; no suggestion: {error}"
-        print(("\n" if self._progress is not None else "") + line)
+        print(line)

@@ -41,8 +41,8 @@ class TrainingState:
     ```
     """
 
-    def __init__(self, variables: list[Any], values: list[np.ndarray], rng_restorers: list[Restorer]):
-        self._variables = variables
+    def __init__(self, holders: list[Any], values: list[np.ndarray], rng_restorers: list[Restorer]):
+        self._holders = holders
         self._values = values
         self._rng_restorers = rng_restorers
 
@@ -52,11 +52,10 @@ class TrainingState:
         if not optimizer.built:
             optimizer.build(model.trainable_variables)
         variables = _unique([*model.variables, *model.metrics_variables, *optimizer.variables])
-        # convert_to_numpy returns a new array on every backend (np.array of
-        # the value), so it is the copy; the restore tests catch a Keras that
-        # would hand out a view of the live variable instead.
-        values = [ops.convert_to_numpy(v.value) for v in variables]
-        return cls(variables, values, _capture_global_rngs())
+        copies = [copy for variable in variables for copy in _copies(variable)]
+        holders = [holder for holder, _ in copies]
+        values = [value for _, value in copies]
+        return cls(holders, values, _capture_global_rngs())
 
     @property
     def nbytes(self) -> int:
@@ -64,10 +63,67 @@ class TrainingState:
         return sum(value.nbytes for value in self._values)
 
     def restore(self) -> None:
-        for variable, value in zip(self._variables, self._values):
-            variable.assign(value)
+        for holder, value in zip(self._holders, self._values):
+            holder.assign(value)
         for restore_rng in self._rng_restorers:
             restore_rng()
+
+
+def _copies(variable: Any) -> list[tuple[Any, np.ndarray]]:
+    """(holder, copy of its value) pairs that together restore `variable`.
+
+    Under a `tf.distribute` strategy TF keeps a metric's variable as one value
+    per replica, which reads as their sum and cannot be converted as one
+    array; each replica's value is copied and put back on its own, exactly.
+    """
+    value = variable.value
+    if _is_kept_per_replica(value):
+        return [(replica_value, replica_value.numpy().copy()) for replica_value in value.values]
+    if _is_spread_across_processes(value):
+        local_shards = _LocalShards(variable)
+        return [(local_shards, local_shards.copy())]
+    # convert_to_numpy returns a new array on every backend (np.array of the
+    # value), so it is the copy; the restore tests catch a Keras that would
+    # hand out a view of the live variable instead.
+    return [(variable, ops.convert_to_numpy(value))]
+
+
+def _is_kept_per_replica(value: Any) -> bool:
+    tf = sys.modules.get("tensorflow")
+    return (
+        tf is not None
+        and isinstance(value, tf.distribute.DistributedValues)
+        and value.synchronization == tf.VariableSynchronization.ON_READ
+    )
+
+
+def _is_spread_across_processes(value: Any) -> bool:
+    # A JAX array sharded over the devices of several hosts: no process can
+    # read it whole (a replicated one each process can).
+    return not getattr(value, "is_fully_addressable", True) and not value.is_fully_replicated
+
+
+class _LocalShards:
+    """The shards of a JAX variable that this process holds, in a multi-host run.
+
+    Each process copies and puts back its own shards, so together they
+    restore the whole variable, with its sharding.
+    """
+
+    def __init__(self, variable: Any):
+        self._variable = variable
+        self._shape = variable.value.shape
+        self._sharding = variable.value.sharding
+        self._devices = [shard.device for shard in variable.value.addressable_shards]
+
+    def copy(self) -> np.ndarray:
+        return np.stack([np.asarray(shard.data) for shard in self._variable.value.addressable_shards])
+
+    def assign(self, shards: np.ndarray) -> None:
+        import jax
+
+        on_devices = [jax.device_put(shard, device) for shard, device in zip(shards, self._devices)]
+        self._variable.assign(jax.make_array_from_single_device_arrays(self._shape, self._sharding, on_devices))
 
 
 def _unique(variables: list[Any]) -> list[Any]:

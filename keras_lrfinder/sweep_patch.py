@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import keras
@@ -42,8 +43,10 @@ class SweepPatch:
         object.__setattr__(model, "train_step", functools.partial(model.train_step))
         self.learning_rate = SweepLearningRate(learning_rates, self._optimizer)
         # Untracked, as Keras's compile sets the tracker: a tracked metric
-        # would join `model.metrics` for good.
-        with DotNotTrackScope():
+        # would join `model.metrics` for good. Under a tf.distribute strategy
+        # its variable must be made in the strategy's scope, as compile made
+        # the original's, to hold one loss per replica.
+        with DotNotTrackScope(), _distribution_scope(model):
             self._optimizer._learning_rate = self.learning_rate
             model._loss_tracker = BatchLoss(name="loss")
         model.make_train_function(force=True)
@@ -57,6 +60,11 @@ class SweepPatch:
         else:
             object.__setattr__(self._model, "train_step", self._own_train_step)
         self._model.train_function = self._train_function
+
+
+def _distribution_scope(model: keras.Model) -> contextlib.AbstractContextManager:
+    strategy = getattr(model, "distribute_strategy", None)  # TensorFlow only
+    return strategy.scope() if strategy is not None else contextlib.nullcontext()
 
 
 def _innermost(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:

@@ -21,6 +21,14 @@ for backend in tensorflow jax torch; do
     echo "=== KERAS_BACKEND=$backend"
     KERAS_BACKEND=$backend .venv/bin/python -m pytest -p no:cacheprovider "$@" || failed+=("$backend")
 done
+# Distribution over 4 virtual CPU devices, which must exist before the backend
+# starts: a process of its own per backend. Keras's torch backend has no
+# keras.distribution, so there is nothing to run for it.
+for backend in tensorflow jax; do
+    echo "=== KERAS_BACKEND=$backend, 4 virtual devices"
+    KERAS_BACKEND=$backend KERAS_LRFINDER_DEVICES=4 .venv/bin/python -m pytest -p no:cacheprovider tests/distributed \
+        || failed+=("$backend (distributed)")
+done
 if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED on: ${failed[*]}"
     exit 1

@@ -10,6 +10,32 @@ import matplotlib
 matplotlib.use("Agg")
 
 
+
+def _make_virtual_cpu_devices(count: int) -> None:
+    """Splits the CPU into `count` devices, which must happen before the backend starts.
+
+    So the distributed tests run in a process of their own, per backend, as
+    scripts/test.sh runs them:
+
+        KERAS_LRFINDER_DEVICES=4 KERAS_BACKEND=jax pytest tests/distributed
+    """
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if backend == "jax":
+        flags = os.environ.get("XLA_FLAGS", "")
+        os.environ["XLA_FLAGS"] = f"{flags} --xla_force_host_platform_device_count={count}"
+    elif backend == "tensorflow":
+        import tensorflow as tf
+
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * count)
+
+
+if "KERAS_LRFINDER_DEVICES" in os.environ:
+    _make_virtual_cpu_devices(int(os.environ["KERAS_LRFINDER_DEVICES"]))
+else:
+    collect_ignore = ["distributed"]
+
+
 def pytest_report_header(config):
     import keras
 

@@ -3,6 +3,7 @@
 import math
 import os
 import random
+import re
 import signal
 
 import keras
@@ -575,6 +576,16 @@ def test_verbose_prints_a_progress_bar_and_a_summary(capsys):
     output = capsys.readouterr().out
     assert "20/20" in output
     assert f"LRFinder: {result.stop_reason}" in output
+
+
+def test_progress_bar_ends_at_the_step_an_early_stop_came_at(capsys):
+    x, y = regression_data()
+    result = find_lr(mlp(), x, y, batch_size=BATCH, num_steps=100, verbose=1)
+    assert result.stop_reason == "diverged"
+    steps = len(result.losses)
+    bar, summary = capsys.readouterr().out.rstrip("\n").rsplit("\n", 1)
+    assert re.findall(r"(\d+)/100", bar)[-1] == str(steps)
+    assert summary.startswith(f"LRFinder: diverged at lr={result.learning_rates[-1]:.2e} after {steps}/100 steps")
 
 
 def test_verbose_zero_is_silent(capsys):
