@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from keras_lrfinder import suggest
+from keras_lrfinder.repeated import RepeatedLRFinderResult, load_result
 from keras_lrfinder.result import LRFinderResult
 from keras_lrfinder.suggest import NoSuggestionError
 from keras_lrfinder.sweep import sweep_learning_rates
@@ -27,7 +28,9 @@ __all__ = [
     "LRFinderResult",
     "NoSuggestionError",
     "OneCycle",
+    "RepeatedLRFinderResult",
     "find_lr",
+    "load_result",
     "suggest",
     "sweep_learning_rates",
 ]

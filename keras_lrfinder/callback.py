@@ -66,6 +66,13 @@ class LRFinder(keras.callbacks.Callback):
         verbose: 0 is silent; 1 shows a progress bar and a summary; 2 only the
             summary. `"auto"` is 2 when Keras's own progress bar is on in this
             `fit`, else 1.
+        validation_data: Optional `(x_val, y_val)` or `(x_val, y_val,
+            sample_weight_val)` arrays, small enough for one forward pass
+            (a few batches). After each step's update the model's loss on
+            them is recorded in `result.validation_losses` and plotted next
+            to the training loss. It costs a forward pass per step, and on
+            JAX a sync of the training state. The divergence test and the
+            suggestion still read the training loss.
     """
 
     def __init__(
@@ -78,6 +85,7 @@ class LRFinder(keras.callbacks.Callback):
         divergence_threshold: float = 4.0,
         restore: bool = True,
         verbose: Verbose = "auto",
+        validation_data: tuple | None = None,
     ):
         super().__init__()
         self.learning_rates = sweep_learning_rates(start_lr, end_lr, num_steps, mode)
@@ -90,6 +98,14 @@ class LRFinder(keras.callbacks.Callback):
         self.divergence_threshold = divergence_threshold
         self.restore_state = restore
         self.verbose = verbose
+        is_sequence = isinstance(validation_data, (tuple, list))
+        if validation_data is not None and not (is_sequence and len(validation_data) in (2, 3)):
+            kind = type(validation_data).__name__ + (f" of length {len(validation_data)}" if is_sequence else "")
+            raise ValueError(
+                "`validation_data` must be a tuple (x_val, y_val) or (x_val, y_val, "
+                f"sample_weight_val). Received: validation_data={kind}"
+            )
+        self.validation_data = validation_data
         self.result: LRFinderResult | None = None
         self._patch: SweepPatch | None = None
 
@@ -103,6 +119,7 @@ class LRFinder(keras.callbacks.Callback):
             )
         self.result = None
         self._losses: list[float] = []
+        self._validation_losses: list[float] = []
         self._update_losses: list[float] = []
         self._batches = 0
         self._ema = ExponentialMovingAverage(self.smoothing)
@@ -135,6 +152,8 @@ class LRFinder(keras.callbacks.Callback):
         loss = sum(self._update_losses) / len(self._update_losses)
         self._update_losses.clear()
         self._losses.append(loss)
+        if self.validation_data is not None:
+            self._validation_losses.append(self._validation_loss())
         smoothed = self._ema.update(loss)
         if self._interrupt.requested:
             self._stop("interrupted")
@@ -178,6 +197,7 @@ class LRFinder(keras.callbacks.Callback):
             smoothing=self.smoothing,
             stop_reason=self._stop_reason,
             mode=self.mode,
+            validation_losses=None if self.validation_data is None else self._validation_losses,
         )
         if self._progress is not None and 0 < steps < self.num_steps:
             # The bar skips redraws within 50 ms of the last; a run that stops
@@ -191,6 +211,13 @@ class LRFinder(keras.callbacks.Callback):
 
     def __exit__(self, *exc_info) -> None:
         self.restore()
+
+    def _validation_loss(self) -> float:
+        x, y, sample_weight = (*self.validation_data, None)[:3]
+        model = self.model  # on JAX, syncs the step's training state into the variables
+        y_pred = model(x, training=False)
+        loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        return float(keras.ops.convert_to_numpy(loss))
 
     def _stop(self, reason: StopReason) -> None:
         self._stop_reason = reason

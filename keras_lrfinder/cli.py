@@ -55,12 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("--mode", default="exponential", choices=["exponential", "linear"])
     find.add_argument("--smoothing", type=float, default=0.98)
     find.add_argument("--divergence-threshold", type=float, default=4.0)
+    find.add_argument(
+        "--repeats", type=int, default=1,
+        help="run the test this many times on other data orders; plots their median and band",
+    )
     find.add_argument("--method", help="the suggestion rule to use and mark (default: valley)")
     find.add_argument("--out", default="lrfinder-out", help="folder for lr_find.png and lr_find.json")
     find.set_defaults(run=_run_find)
 
     plot = commands.add_parser("plot", help="redraw a saved result")
-    plot.add_argument("result", help="a result JSON written by find, demo or LRFinderResult.save")
+    plot.add_argument("result", help="a result JSON written by find, demo or a result's save()")
     plot.add_argument("--method", help="the suggestion rule to mark (default: valley)")
     plot.add_argument("--out", help="the PNG to write (default: next to the JSON)")
     plot.set_defaults(run=_run_plot)
@@ -110,17 +114,18 @@ def _run_find(args: argparse.Namespace) -> int:
         mode=args.mode,
         smoothing=args.smoothing,
         divergence_threshold=args.divergence_threshold,
+        repeats=args.repeats,
     )
     return _write_and_report(result, Path(args.out), args.method)
 
 
 def _run_plot(args: argparse.Namespace) -> int:
-    from keras_lrfinder import LRFinderResult
+    from keras_lrfinder import load_result
 
     path = Path(args.result)
     if not path.is_file():
         raise CommandError(f"No such file: {path}")
-    result = LRFinderResult.load(path)
+    result = load_result(path)
     _save_plot(result, Path(args.out) if args.out else path.with_suffix(".png"), args.method)
     return _print_suggestion(result, args.method)
 
@@ -171,10 +176,13 @@ def _save_plot(result: Any, path: Path, method: str | None) -> None:
 
 
 def _print_suggestion(result: Any, method: str | None) -> int:
-    from keras_lrfinder import NoSuggestionError
+    from keras_lrfinder import NoSuggestionError, RepeatedLRFinderResult
 
     try:
-        print(f"Suggested learning rate: {result.suggestion(method):.2e}")
+        line = f"Suggested learning rate: {result.suggestion(method):.2e}"
+        if isinstance(result, RepeatedLRFinderResult):
+            line += f" (spread over {len(result.runs)} runs: {result.spread(method):.2f} decades)"
+        print(line)
     except NoSuggestionError as error:
         print(f"No suggestion: {error}")
         return 1

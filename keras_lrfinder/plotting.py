@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -11,6 +12,7 @@ from keras_lrfinder.suggest import DEFAULT_METHOD, NoSuggestionError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from keras_lrfinder.repeated import RepeatedLRFinderResult
     from keras_lrfinder.result import LRFinderResult
 
 
@@ -23,29 +25,69 @@ def plot_result(
     show: bool = False,
 ) -> Axes:
     """Draws `result` on `ax` (a new figure if `None`) and returns the Axes."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.5))
+    ax = _axes(ax)
     rates, smoothed = result.learning_rates, result.smoothed_losses
     (raw_line,) = ax.plot(rates, result.losses, alpha=0.3, linewidth=1, label="loss")
     ax.plot(rates, smoothed, color=raw_line.get_color(), linewidth=2, label="smoothed loss")
+    shown = [result.losses]
+    if result.validation_losses is not None:
+        ax.plot(rates, result.validation_losses, color="tab:orange", linewidth=1.5, label="validation loss")
+        shown.append(result.validation_losses)
+    _limit_to_curve(ax, np.concatenate(shown), smoothed)
+    ax.set_title(f"Learning-rate range test ({result.stop_reason})")
+    return _finish(ax, result, method, suggest, show)
+
+
+def plot_repeated(
+    result: RepeatedLRFinderResult,
+    ax: Axes | None = None,
+    *,
+    method: str | None = None,
+    suggest: bool = True,
+    show: bool = False,
+) -> Axes:
+    """Draws each run faintly, their median curve and its band, and returns the Axes."""
+    ax = _axes(ax)
+    rates, median = result.learning_rates, result.smoothed_losses
+    for index, run in enumerate(result.runs):
+        ax.plot(
+            run.learning_rates, run.smoothed_losses, color="tab:blue", alpha=0.25, linewidth=1,
+            label="each run (smoothed)" if index == 0 else None,
+        )
+    low, high = result.band
+    ax.fill_between(rates, low, high, color="tab:blue", alpha=0.15, linewidth=0, label="band: all runs")
+    ax.plot(rates, median, color="tab:blue", linewidth=2, label=f"median of {len(result.runs)} runs")
+    _limit_to_curve(ax, np.concatenate([low, high]), median)
+    ax.set_title(f"Learning-rate range test, {len(result.runs)} runs")
+    spread = result.spread(method) if suggest else math.nan
+    return _finish(ax, result, method, suggest, show, spread)
+
+
+def _axes(ax: Axes | None) -> Axes:
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(7, 4.5))[1] if ax is None else ax
+
+
+def _finish(
+    ax: Axes, result: Any, method: str | None, suggest: bool, show: bool, spread: float = math.nan
+) -> Axes:
     if result.mode == "exponential":
         ax.set_xscale("log")
-    _limit_to_curve(ax, result.losses, smoothed)
     ax.set_xlabel("learning rate" + (" (log scale)" if result.mode == "exponential" else ""))
-    ax.set_ylabel("training loss")
-    ax.set_title(f"Learning-rate range test ({result.stop_reason})")
+    ax.set_ylabel("loss")
     ax.grid(True, alpha=0.3)
     if suggest:
-        _mark_suggestion(ax, result, method)
+        _mark_suggestion(ax, result, method, spread)
     ax.legend(loc="best")
     if show:
+        import matplotlib.pyplot as plt
+
         plt.show()
     return ax
 
 
-def _mark_suggestion(ax: Axes, result: LRFinderResult, method: str | None) -> None:
+def _mark_suggestion(ax: Axes, result: Any, method: str | None, spread: float) -> None:
     try:
         learning_rate = result.suggestion(method)
     except NoSuggestionError:
@@ -54,15 +96,17 @@ def _mark_suggestion(ax: Axes, result: LRFinderResult, method: str | None) -> No
     rates, smoothed = result.learning_rates, result.smoothed_losses
     finite = np.isfinite(smoothed)
     loss = np.interp(np.log(learning_rate), np.log(rates[finite]), smoothed[finite])
+    label = f"suggestion ({method or DEFAULT_METHOD}): {learning_rate:.2e}"
+    if math.isfinite(spread):
+        # One std of the runs' own suggestions, either side on the log axis.
+        label += f" ± {spread:.2f} decades"
+        ax.errorbar(
+            [learning_rate], [loss], xerr=[[learning_rate * (1 - 10**-spread)], [learning_rate * (10**spread - 1)]],
+            color="tab:red", capsize=4, linestyle="none",
+        )
     ax.plot(
-        [learning_rate],
-        [loss],
-        marker="o",
-        markersize=9,
-        color="tab:red",
-        linestyle="none",
-        label=f"suggestion ({method or DEFAULT_METHOD}): {learning_rate:.2e}",
-        zorder=3,
+        [learning_rate], [loss], marker="o", markersize=9, color="tab:red", linestyle="none",
+        label=label, zorder=3,
     )
     ax.axvline(learning_rate, color="tab:red", linestyle=":", linewidth=1)
 

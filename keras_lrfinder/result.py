@@ -7,6 +7,7 @@ import functools
 import json
 import math
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -36,6 +37,8 @@ class LRFinderResult:
             loss blew up), `"non_finite"` (a loss was NaN or inf) or
             `"interrupted"` (training ended before the sweep did).
         mode: `"exponential"` or `"linear"`, the spacing of the sweep.
+        validation_losses: With `validation_data`, the loss on it after each
+            step's update; otherwise `None`.
 
     Example:
 
@@ -52,6 +55,7 @@ class LRFinderResult:
     smoothing: float = 0.98
     stop_reason: StopReason = "completed"
     mode: str = "exponential"
+    validation_losses: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         rates = np.array(self.learning_rates, dtype=np.float64)
@@ -61,6 +65,15 @@ class LRFinderResult:
                 "`learning_rates` and `losses` must be 1-D and of the same length. "
                 f"Received: shapes {rates.shape} and {losses.shape}"
             )
+        if self.validation_losses is not None:
+            validation_losses = np.array(self.validation_losses, dtype=np.float64)
+            if validation_losses.shape != losses.shape:
+                raise ValueError(
+                    "`validation_losses` must have one loss per step. "
+                    f"Received: shape {validation_losses.shape} for {len(losses)} steps"
+                )
+            validation_losses.flags.writeable = False
+            object.__setattr__(self, "validation_losses", validation_losses)
         if self.stop_reason not in STOP_REASONS:
             raise ValueError(
                 f"`stop_reason` must be one of {STOP_REASONS}. "
@@ -123,15 +136,7 @@ class LRFinderResult:
                 whose rate cannot be set to a number.
             NoSuggestionError: The curve gives no basis for a suggestion.
         """
-        optimizer = getattr(model, "optimizer", None)
-        if optimizer is None:
-            raise ValueError(
-                "`model` must be compiled with an optimizer to apply a learning rate. "
-                f"Received: model={model!r} with optimizer=None"
-            )
-        learning_rate = self.suggestion(method)
-        optimizer.learning_rate = learning_rate
-        return learning_rate
+        return set_learning_rate(model, lambda: self.suggestion(method))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; non-finite losses are written as strings."""
@@ -142,39 +147,70 @@ class LRFinderResult:
             "smoothing": self.smoothing,
             "stop_reason": self.stop_reason,
             "mode": self.mode,
+            "validation_losses": None
+            if self.validation_losses is None
+            else [_to_json_number(v) for v in self.validation_losses],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LRFinderResult:
-        if data.get("format") != _FORMAT:
-            raise ValueError(
-                f"Not a keras-lrfinder result: expected format {_FORMAT!r}. "
-                f"Received: format={data.get('format')!r}"
-            )
+        check_format(data, _FORMAT, "keras-lrfinder result")
         return cls(
             learning_rates=[float(v) for v in data["learning_rates"]],
             losses=[float(v) for v in data["losses"]],
             smoothing=data["smoothing"],
             stop_reason=data["stop_reason"],
             mode=data["mode"],
+            validation_losses=None
+            if data.get("validation_losses") is None
+            else [float(v) for v in data["validation_losses"]],
         )
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the result to `path` as JSON; `LRFinderResult.load` reads it back."""
-        with open(path, "w", encoding="utf-8") as file:
-            json.dump(self.to_dict(), file, indent=1)
+        write_json(path, self.to_dict())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> LRFinderResult:
         """Reads a result written by `save`."""
-        with open(path, encoding="utf-8") as file:
-            return cls.from_dict(json.load(file))
+        return cls.from_dict(read_json(path))
 
     def __repr__(self) -> str:
         return (
             f"LRFinderResult(steps={len(self.losses)}, lr={_span(self.learning_rates)}, "
             f"stop_reason={self.stop_reason!r})"
         )
+
+
+def set_learning_rate(model: keras.Model, suggestion: Callable[[], float]) -> float:
+    """Sets the model's learning rate to `suggestion()`, once the model is known to take it."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        raise ValueError(
+            "`model` must be compiled with an optimizer to apply a learning rate. "
+            f"Received: model={model!r} with optimizer=None"
+        )
+    learning_rate = suggestion()
+    optimizer.learning_rate = learning_rate
+    return learning_rate
+
+
+def check_format(data: dict[str, Any], expected: str, what: str) -> None:
+    if data.get("format") != expected:
+        raise ValueError(
+            f"Not a {what}: expected format {expected!r}. "
+            f"Received: format={data.get('format')!r}"
+        )
+
+
+def write_json(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(data, file, indent=1)
+
+
+def read_json(path: str | os.PathLike[str]) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)
 
 
 def _to_json_number(value: float) -> float | str:

@@ -41,10 +41,10 @@ class TrainingState:
     ```
     """
 
-    def __init__(self, holders: list[Any], values: list[np.ndarray], rng_restorers: list[Restorer]):
+    def __init__(self, holders: list[Any], values: list[np.ndarray], restore_rngs: Restorer):
         self._holders = holders
         self._values = values
-        self._rng_restorers = rng_restorers
+        self._restore_rngs = restore_rngs
 
     @classmethod
     def capture(cls, model: keras.Model) -> TrainingState:
@@ -55,7 +55,7 @@ class TrainingState:
         copies = [copy for variable in variables for copy in _copies(variable)]
         holders = [holder for holder, _ in copies]
         values = [value for _, value in copies]
-        return cls(holders, values, _capture_global_rngs())
+        return cls(holders, values, capture_global_rngs())
 
     @property
     def nbytes(self) -> int:
@@ -65,8 +65,7 @@ class TrainingState:
     def restore(self) -> None:
         for holder, value in zip(self._holders, self._values):
             holder.assign(value)
-        for restore_rng in self._rng_restorers:
-            restore_rng()
+        self._restore_rngs()
 
 
 def _copies(variable: Any) -> list[tuple[Any, np.ndarray]]:
@@ -129,6 +128,29 @@ class _LocalShards:
 def _unique(variables: list[Any]) -> list[Any]:
     seen: set[int] = set()
     return [v for v in variables if not (id(v) in seen or seen.add(id(v)))]
+
+
+def capture_global_rngs() -> Restorer:
+    """Returns a function that puts the global RNGs back where they are now."""
+    restorers = _capture_global_rngs()
+
+    def restore() -> None:
+        for restore_rng in restorers:
+            restore_rng()
+
+    return restore
+
+
+def seed_global_rngs(seed: int) -> None:
+    """Seeds the global RNGs that decide the order `fit` shuffles arrays in on JAX and torch.
+
+    TensorFlow's `fit` shuffles with TensorFlow ops, each new one seeded anew,
+    so its order differs from run to run without this.
+    """
+    random.seed(seed)
+    np.random.seed(seed)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
 
 
 def _capture_global_rngs() -> list[Restorer]:

@@ -43,6 +43,16 @@ def test_find_writes_the_plot_and_result_and_prints_the_suggestion(capsys, tmp_p
     assert len(saved["losses"]) <= 60 and saved["format"].startswith("keras-lrfinder-result")
 
 
+def test_find_repeats_and_plot_redraws_the_repeated_result(capsys, tmp_path, saved_model, data_file):
+    out = tmp_path / "out"
+    code, stdout, _ = run(capsys, "find", saved_model, data_file, "--out", out, "--num-steps", 40, "--repeats", 3)
+    assert code == 0 and "(spread over 3 runs: " in stdout
+    saved = json.loads((out / "lr_find.json").read_text())
+    assert saved["format"].startswith("keras-lrfinder-repeated") and len(saved["runs"]) == 3
+    code, stdout, _ = run(capsys, "plot", out / "lr_find.json", "--out", tmp_path / "again.png")
+    assert code == 0 and "(spread over 3 runs: " in stdout and (tmp_path / "again.png").stat().st_size > 0
+
+
 def test_find_takes_several_inputs_numbered_or_named(capsys, tmp_path):
     x, y = regression_data()
     inputs = [keras.Input((4,), name="left"), keras.Input((4,), name="right")]

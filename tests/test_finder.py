@@ -188,6 +188,80 @@ def test_global_random_generators_are_put_back():
     assert draws[0] == draws[1]
 
 
+def test_validation_losses_are_the_loss_on_the_validation_data_after_each_step():
+    x, y = regression_data(num_samples=320)
+    x_val, y_val = regression_data(num_samples=96, seed=3)
+    weight_val = np.linspace(0.5, 1.5, 96).astype("float32")
+    model = mlp(optimizer=keras.optimizers.Adam(1e-3))
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    before = full_state(model)
+    recorder = Recorder()
+    result = find_lr(
+        model, x, y, batch_size=BATCH, num_steps=40, end_lr=1.0, divergence_threshold=math.inf,
+        validation_data=(x_val, y_val, weight_val), callbacks=[recorder], verbose=0,
+    )
+    assert len(result.validation_losses) == len(result.losses) == 40
+    expected = []
+    for w1, b1, w2, b2 in recorder.after:
+        hidden = np.maximum(x_val.astype(np.float64) @ w1 + b1, 0)
+        squared_errors = np.mean((hidden @ w2 + b2 - y_val) ** 2, axis=1)
+        expected.append(np.sum(squared_errors * weight_val) / len(x_val))
+    np.testing.assert_allclose(result.validation_losses, expected, rtol=1e-4)
+    assert_same_state(before, full_state(model))
+
+
+@pytest.mark.parametrize(
+    "validation_data, received",
+    [((np.zeros((4, 4)),), "tuple of length 1"), (np.zeros((4, 4)), "ndarray")],
+)
+def test_bad_validation_data_is_refused(validation_data, received):
+    x, y = regression_data()
+    model = mlp()
+    with pytest.raises(ValueError, match=f"Received: validation_data={received}"):
+        find_lr(model, x, y, batch_size=BATCH, validation_data=validation_data)
+    assert model.train_function is None
+
+
+def test_repeats_start_from_the_same_state_on_other_data_orders():
+    x, y = regression_data()
+    model = mlp(optimizer=keras.optimizers.Adam(1e-3))
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    before = full_state(model)
+    keras.utils.set_random_seed(5)
+    shuffled = find_lr(model, x, y, batch_size=BATCH, num_steps=30, repeats=3, verbose=0)
+    after_draws = global_random_draws()
+    unshuffled = find_lr(model, x, y, batch_size=BATCH, num_steps=30, repeats=3, shuffle=False, verbose=0)
+    assert_same_state(before, full_state(model))
+
+    assert isinstance(shuffled, keras_lrfinder.RepeatedLRFinderResult) and len(shuffled.runs) == 3
+    # From one start on one order, the runs are the same run; on others they differ.
+    assert unshuffled.runs[0].losses.tobytes() == unshuffled.runs[1].losses.tobytes() == unshuffled.runs[2].losses.tobytes()
+    assert len({run.losses[:5].tobytes() for run in shuffled.runs}) == 3
+    assert np.isfinite(shuffled.spread()) and shuffled.suggestion() > 0
+    # The global RNGs are back where the seed put them.
+    keras.utils.set_random_seed(5)
+    assert global_random_draws() == after_draws
+
+
+def test_repeats_are_reproducible_under_a_global_seed():
+    x, y = regression_data()
+    results = []
+    for _ in range(2):
+        model = mlp(optimizer=keras.optimizers.Adam(1e-3))
+        keras.utils.set_random_seed(7)
+        results.append(find_lr(model, x, y, batch_size=BATCH, num_steps=20, repeats=2, verbose=0))
+    assert [r.to_dict() for r in results[0].runs] == [r.to_dict() for r in results[1].runs]
+
+
+@pytest.mark.parametrize("repeats", [0, 2.0, True])
+def test_bad_repeats_raise_before_the_model_is_touched(repeats):
+    x, y = regression_data()
+    model = mlp()
+    with pytest.raises(ValueError, match=f"Received: repeats={repeats!r}"):
+        find_lr(model, x, y, batch_size=BATCH, repeats=repeats)
+    assert model.train_function is None
+
+
 class UnseededNoise(keras.layers.Layer):
     """Draws from Keras's global seed generator on every training step."""
 

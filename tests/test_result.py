@@ -36,6 +36,20 @@ def test_suggestion_uses_valley_by_default_and_takes_a_method():
     assert result.suggestion("minimum") != result.suggestion("valley")
 
 
+def test_validation_losses_round_trip_and_are_plotted(tmp_path):
+    rates, losses = typical_curve()
+    validation_losses = losses + 0.1
+    validation_losses[-1] = np.inf
+    result = make_result(losses=losses, validation_losses=validation_losses)
+    result.save(tmp_path / "result.json")
+    np.testing.assert_array_equal(LRFinderResult.load(tmp_path / "result.json").validation_losses, validation_losses)
+    assert LRFinderResult(rates, losses).validation_losses is None
+    labels = [text.get_text() for text in result.plot().get_legend().get_texts()]
+    assert "validation loss" in labels
+    with pytest.raises(ValueError, match="one loss per step. Received: shape \\(3,\\) for 100 steps"):
+        make_result(validation_losses=[1.0, 2.0, 3.0])
+
+
 def test_save_and_load_round_trip_exactly(tmp_path):
     losses = typical_curve()[1]
     losses[-3:] = [np.inf, -np.inf, np.nan]
