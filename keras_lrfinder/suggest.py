@@ -100,11 +100,66 @@ def slide(
     return float(suggestion)
 
 
+_KNEE_DEPTHS = (0.6, 0.75, 0.9)
+_KNEE_STEPS_BACK = 2.0
+
+
+def knee(learning_rates: ArrayLike, losses: ArrayLike) -> float:
+    """Where the fall of the loss runs into its bottom, two steps of the sweep back.
+
+    Going back from the lowest loss, the rule finds where the curve last came
+    down through 60%, 75% and 90% of the way from the highest loss before
+    the bottom to the bottom, interpolating between steps, and averages the
+    three positions. The suggestion is the rate two steps before that
+    average (a factor of about 1.45 on `find_lr`'s default sweep).
+
+    Why there: the bottom of the smoothed curve is flat, and its lowest point
+    wanders with the order of the batches, so rules that read the lowest
+    point (`minimum`) or the longest run of falling losses (`valley`) move
+    with it. The knee, where the fall flattens out, is read at three depths
+    and between steps, so it moves smoothly with the losses: across seeds it
+    varies least of the rules in benchmarks/suggestion_quality.py. It does
+    not depend on the scale or offset of the loss. The moving average shows
+    the knee some steps after the rates that made it, hence the step back,
+    counted in steps because the lag of the average is a number of steps.
+
+    Where the best rate sits just below the blow-up (plain SGD on a squared
+    error), the knee is close to it, where `valley` and `minimum` are a
+    decade or more too low. It misleads the other way where the loss stays
+    low long past the best rate, as with Adam-like optimizers whose training
+    turns unstable well before the range test shows it: the knee can then be
+    up to a decade and a half too high. It also misleads where the curve
+    falls twice (it reads the fall that ends at the lowest loss) or the sweep
+    ends before the loss stops falling (the knee is then the end of the
+    sweep). Its constants were chosen on curves smoothed with 0.98; lighter
+    smoothing lags less, which moves the knee, and the suggestion, lower.
+    """
+    rates, values = _usable_curve(learning_rates, losses)
+    fall = values[: int(np.argmin(values)) + 1]
+    top, bottom = fall.max(), fall[-1]
+    positions = [_last_crossing(fall, top - depth * (top - bottom)) for depth in _KNEE_DEPTHS]
+    position = max(np.mean(positions) - _KNEE_STEPS_BACK, 0.0)
+    suggestion = np.exp(np.interp(position, np.arange(len(rates)), np.log(rates)))
+    # exp(log(rate)) can miss the rate by a rounding error, out of the sweep.
+    return float(np.clip(suggestion, rates[0], rates[-1]))
+
+
+def _last_crossing(fall: np.ndarray, level: float) -> float:
+    """The position, in steps between two points, where `fall` last comes down through `level`.
+
+    `fall` ends at its lowest value, below `level`, and starts at or rises to
+    a value above it, so the crossing exists.
+    """
+    above = int(np.flatnonzero(fall > level)[-1])
+    return above + (fall[above] - level) / (fall[above] - fall[above + 1])
+
+
 RULES: dict[str, Rule] = {
     "valley": valley,
     "steepest": steepest,
     "minimum": minimum,
     "slide": slide,
+    "knee": knee,
 }
 DEFAULT_METHOD = "valley"
 

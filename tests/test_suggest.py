@@ -10,7 +10,7 @@ from keras_lrfinder import NoSuggestionError, suggest
 from keras_lrfinder.smoothing import smooth
 from keras_lrfinder.suggest import RULES, _usable_curve
 from keras_lrfinder.sweep import sweep_learning_rates
-from tests.curves import typical_curve
+from tests.curves import knee_curve, typical_curve
 
 
 def fastai_valley(lrs, losses):
@@ -69,6 +69,73 @@ def test_steepest_is_the_steepest_fall_against_log_lr():
     assert suggest.steepest(rates, losses) == rates[29]
 
 
+def two_steps_back(num_steps):
+    """The factor between two neighbouring steps of a sweep from 1e-7 to 10, squared."""
+    return (10.0 / 1e-7) ** (2 / (num_steps - 1))
+
+
+@pytest.mark.parametrize("num_steps", [100, 199, 1000])
+@pytest.mark.parametrize("knee_lr", [1e-4, 1e-3, 3e-2])
+def test_knee_reads_the_fall_where_it_flattens_and_steps_back_two_steps(knee_lr, num_steps):
+    # The crossings lie between swept rates, and are read there.
+    rates, losses = knee_curve(knee_lr, num_steps)
+    expected = 10**-0.5 * knee_lr / two_steps_back(num_steps)
+    assert suggest.knee(rates, losses) == pytest.approx(expected, rel=1e-5)
+
+
+def test_knee_reads_the_fall_that_ends_at_the_lowest_loss():
+    rates, losses = knee_curve(1e-2)
+    early_dip = (rates > 1e-5) & (rates < 3e-5)
+    losses[early_dip] = 0.5  # a dip on the plateau, not as low as the bottom
+    assert suggest.knee(rates, losses) == pytest.approx(
+        10**-0.5 * 1e-2 / two_steps_back(100), rel=1e-5
+    )
+
+
+curve_shapes = st.tuples(
+    st.floats(-4.5, -0.5),  # log10 of the best rate
+    st.floats(0, 0.05),  # noise (the fall is 1.5 deep)
+    st.integers(0, 2**16),  # noise seed
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(shape=curve_shapes, scale=st.floats(1e-3, 1e3), offset=st.floats(-100, 100))
+def test_knee_does_not_depend_on_the_scale_or_offset_of_the_loss(shape, scale, offset):
+    log_best, noise, seed = shape
+    rates, losses = typical_curve(best_lr=10**log_best, noise=noise, seed=seed)
+    smoothed = smooth(losses, 0.98)
+    assert suggest.knee(rates, scale * smoothed + offset) == pytest.approx(
+        suggest.knee(rates, smoothed), rel=1e-6
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(shape=curve_shapes)
+def test_knee_lies_on_the_fall_below_the_lowest_loss(shape):
+    log_best, noise, seed = shape
+    rates, losses = typical_curve(best_lr=10**log_best, noise=noise, seed=seed)
+    smoothed = smooth(losses, 0.98)
+    usable_rates, usable = _usable_curve(rates, smoothed)
+    lowest = usable_rates[np.argmin(usable)]
+    learning_rate = suggest.knee(rates, smoothed)
+    assert lowest / 100 < learning_rate < lowest
+    knee_position = np.log(learning_rate * two_steps_back(100))
+    assert np.interp(knee_position, np.log(usable_rates), usable) < usable[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(log_best=st.floats(-4.5, -0.5), seed=st.integers(0, 2**16))
+def test_knee_moves_little_under_small_noise(log_best, seed):
+    # Noise of 1% of the depth of the fall, after smoothing as find_lr does.
+    rates, clean = typical_curve(best_lr=10**log_best)
+    _, noisy = typical_curve(best_lr=10**log_best, noise=0.015, seed=seed)
+    shift = np.log10(
+        suggest.knee(rates, smooth(noisy, 0.98)) / suggest.knee(rates, smooth(clean, 0.98))
+    )
+    assert abs(shift) < 0.1
+
+
 def usable_sweep(losses):
     """A sweep for `losses` and the cut curve fastai's functions would be given."""
     rates = sweep_learning_rates(1e-7, 10.0, len(losses))
@@ -102,6 +169,13 @@ def test_a_rising_curve_gets_no_suggestion(name):
     rates = sweep_learning_rates(1e-7, 10.0, 100)
     with pytest.raises(NoSuggestionError, match="never falls"):
         RULES[name](rates, np.linspace(1.0, 5.0, 100))
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_a_flat_curve_gets_no_suggestion(name):
+    rates = sweep_learning_rates(1e-7, 10.0, 100)
+    with pytest.raises(NoSuggestionError, match="never falls"):
+        RULES[name](rates, np.full(100, 2.5))
 
 
 @pytest.mark.parametrize("name", sorted(RULES))

@@ -1,0 +1,892 @@
+"""How good is each suggestion rule? Regret against a grid search, and stability across seeds.
+
+    KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/suggestion_quality.py
+
+For each task (small models on data made in code, each training in seconds on
+CPU) the script
+
+1. trains the model at a grid of learning rates, 4 per decade, for a fixed
+   number of epochs, with four training seeds (model init and data order), and
+   widens the grid until its best rate has at least two grid points on each
+   side. The score of a rate is the validation loss after training, averaged
+   over the seeds; a run that blows up scores what the untrained model scores;
+2. runs `keras_lrfinder.find_lr` once per finder seed, with its default
+   sweep (100 steps from 1e-7 to 10, EMA 0.98) and with the alternatives in
+   SWEEPS. Every finder starts from the init of training seed 0; the finder
+   seed shuffles the training data (and seeds dropout), so the seeds differ
+   only in the order of the batches;
+3. asks every rule in `keras_lrfinder.suggest.RULES` for its suggestion on
+   each curve (on the alternative sweeps, only ALTERNATIVE_SWEEP_METHODS) and
+   trains at the suggested rate itself, with the grid's protocol and seeds.
+
+Reported per task and rule:
+- regret: score at the suggestion / best grid score, median over finder seeds
+  (1.00 is as good as the grid search; a rule that gives no suggestion scores
+  as a blown-up run);
+- spread: the std of log10(suggestion) over finder seeds, in decades;
+- distance: the median of log10(suggestion / best grid rate), in decades
+  (negative: too low).
+and, over tasks, the median and worst regret, the mean spread and the median
+|distance|, for the tuning tasks (the ones the `knee` rule was designed on),
+the held-out tasks (added after the rule was frozen, only ever reported) and
+all.
+
+Every training, every grid and every finder curve is cached in
+benchmarks/results/suggestion_quality.json, written as it goes; a rerun
+only computes what is missing (the rules are applied afresh to the cached
+curves, so changing a rule costs only the trainings at its new suggestions).
+`--refresh` throws the cache away; `--tasks`, `--methods` and `--sweeps` limit
+the run (and then leave the markdown file alone).
+The markdown table goes to stdout and to benchmarks/results/suggestion_quality.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import keras_lrfinder  # noqa: E402
+from keras_lrfinder import NoSuggestionError  # noqa: E402
+from keras_lrfinder.state import TrainingState  # noqa: E402
+from keras_lrfinder.suggest import DEFAULT_METHOD, RULES  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results"
+CACHE = RESULTS / "suggestion_quality.json"
+TABLE = RESULTS / "suggestion_quality.md"
+COMMAND = "KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/suggestion_quality.py"
+TRAINING_SEEDS = (0, 1, 2, 3)
+# Range tests: find_lr's defaults, and alternatives to them (keyword arguments to find_lr).
+SWEEPS: dict[str, dict[str, float]] = {"default": {}, "300 steps": {"num_steps": 300}}
+ALTERNATIVE_SWEEP_METHODS = (
+    "knee",
+    "valley",
+    "minimum",
+)  # the rules scored on the sweeps other than the default
+FINDER_SEEDS = (0, 1, 2, 3, 4)
+POINTS_PER_DECADE = 4
+GRID_START = 6  # grid points on each side of the task's first guess
+GRID_MARGIN = 2  # grid points the best rate must have on each side
+LOWEST_GRID_LR, HIGHEST_GRID_LR = 1e-6, 30.0
+
+Data = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    name: str
+    split: str  # "tuning" or "held-out"
+    description: str
+    make_data: Callable[[np.random.Generator], Data]
+    build_model: Callable[[], keras.Model]
+    optimizer: Callable[[], keras.optimizers.Optimizer]
+    loss: str
+    batch_size: int
+    epochs: int
+    grid_center: float  # log10 of a first guess at the best rate; the grid widens from there
+
+
+# --- Data, all made in code. Label or target noise keeps validation losses away from zero. ---
+
+
+def _flip_labels(
+    rng: np.random.Generator, labels: np.ndarray, num_classes: int, fraction: float
+) -> np.ndarray:
+    flipped = rng.random(len(labels)) < fraction
+    return np.where(flipped, rng.integers(0, num_classes, len(labels)), labels)
+
+
+def _split(x: np.ndarray, y: np.ndarray, num_train: int) -> Data:
+    return x[:num_train], y[:num_train], x[num_train:], y[num_train:]
+
+
+def spirals(rng: np.random.Generator) -> Data:
+    n, classes = 4000, 3
+    labels = rng.integers(0, classes, n)
+    radius = rng.random(n)
+    angle = 4 * radius + labels * 2 * np.pi / classes + rng.normal(0, 0.25, n)
+    x = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1).astype("float32")
+    return _split(x, _flip_labels(rng, labels, classes, 0.1), 2500)
+
+
+def bars(rng: np.random.Generator) -> Data:
+    """12x12 images of a horizontal, vertical, diagonal or anti-diagonal bar, anywhere, in noise."""
+    n, size = 3000, 12
+    labels = rng.integers(0, 4, n)
+    images = rng.normal(0, 0.5, (n, size, size)).astype("float32")
+    offsets = rng.integers(2, size - 2, n)
+    steps = np.arange(-2, 3)
+    for i in range(n):
+        o = offsets[i]
+        rows, cols = {
+            0: (np.full(5, o), o + steps),
+            1: (o + steps, np.full(5, o)),
+            2: (o + steps, o + steps),
+            3: (o + steps, o - steps),
+        }[int(labels[i])]
+        images[i, np.clip(rows, 0, size - 1), np.clip(cols, 0, size - 1)] += 1.5
+    return _split(images[..., None], _flip_labels(rng, labels, 4, 0.1), 2000)
+
+
+def weighted_sums(rng: np.random.Generator) -> Data:
+    """Sequences of 16 steps; the target is a nonlinear, position-weighted sum, plus noise."""
+    n, steps = 3000, 16
+    x = rng.normal(size=(n, steps, 2)).astype("float32")
+    weights = np.linspace(-1, 1, steps)
+    y = np.tanh(x[:, :, 0] @ weights / 2) + 0.5 * np.mean(x[:, :, 0] * x[:, :, 1], axis=1) * 3
+    y = (y + rng.normal(0, 0.3, n)).astype("float32")[:, None]
+    return _split(x, y, 2000)
+
+
+def ill_conditioned_regression(rng: np.random.Generator) -> Data:
+    """Linear targets on features whose scales span 30x.
+
+    SGD can only go as fast as the widest feature allows, and the narrowest
+    needs all the speed it can get: the good window is narrow.
+    """
+    n, features = 3000, 20
+    scales = np.geomspace(0.1, 3.0, features)
+    x = (rng.normal(size=(n, features)) * scales).astype("float32")
+    w = rng.normal(size=features) / scales
+    y = (x @ w + rng.normal(0, 1.0, n)).astype("float32")[:, None]
+    return _split(x, y, 2000)
+
+
+def blobs(rng: np.random.Generator) -> Data:
+    """Five overlapping Gaussian classes in 20 dimensions, a few of them informative."""
+    n, features, classes = 4000, 20, 5
+    labels = rng.integers(0, classes, n)
+    centers = rng.normal(0, 1.0, (classes, features)) * (np.arange(features) < 6)
+    x = (centers[labels] + rng.normal(size=(n, features)) * 1.5 + 2.0).astype("float32")
+    return _split(x, _flip_labels(rng, labels, classes, 0.05), 2500)
+
+
+def friedman(rng: np.random.Generator) -> Data:
+    """Friedman's #1 regression function on 10 features (5 unused), plus noise."""
+    n = 3000
+    x = rng.random((n, 10)).astype("float32")
+    y = (
+        10 * np.sin(np.pi * x[:, 0] * x[:, 1])
+        + 20 * (x[:, 2] - 0.5) ** 2
+        + 10 * x[:, 3]
+        + 5 * x[:, 4]
+    )
+    y = ((y - 14.4) / 4.9 + rng.normal(0, 0.3, n)).astype("float32")[:, None]
+    return _split(x, y, 2000)
+
+
+def motifs(rng: np.random.Generator) -> Data:
+    """Noisy sequences of 32 steps: which of 3 short motifs is hidden in each, or none."""
+    n, steps, width, classes = 3000, 32, 5, 4
+    patterns = rng.normal(0, 1, (classes - 1, width, 4))
+    labels = rng.integers(0, classes, n)
+    x = rng.normal(0, 1, (n, steps, 4)).astype("float32")
+    starts = rng.integers(0, steps - width, n)
+    for i in np.flatnonzero(labels > 0):
+        x[i, starts[i] : starts[i] + width] += patterns[labels[i] - 1]
+    return _split(x, _flip_labels(rng, labels, classes, 0.1), 2000)
+
+
+def rings(rng: np.random.Generator) -> Data:
+    """Two noisy concentric rings, one class each, with 10% of labels flipped."""
+    n = 4000
+    labels = rng.integers(0, 2, n)
+    radius = 0.5 + 0.5 * labels + rng.normal(0, 0.12, n)
+    angle = rng.random(n) * 2 * np.pi
+    x = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1).astype("float32")
+    return _split(x, _flip_labels(rng, labels, 2, 0.1), 2500)
+
+
+def counting(rng: np.random.Generator) -> Data:
+    """Sequences of 20 tokens from 6; the target: count of 0s minus count of 1s, plus noise."""
+    n, steps = 3000, 20
+    tokens = rng.integers(0, 6, (n, steps))
+    y = (np.sum(tokens == 0, axis=1) - np.sum(tokens == 1, axis=1)) / 3 + rng.normal(0, 0.3, n)
+    x = np.eye(6, dtype="float32")[tokens]
+    return _split(x, y.astype("float32")[:, None], 2000)
+
+
+def moons(rng: np.random.Generator) -> Data:
+    """Two interleaving half circles, with 10% of labels flipped."""
+    n = 4000
+    labels = rng.integers(0, 2, n)
+    angle = rng.random(n) * np.pi
+    x = np.stack([np.cos(angle) - labels, np.sin(angle) * (1 - 2 * labels) + 0.5 * labels], axis=1)
+    x = (x + rng.normal(0, 0.15, (n, 2))).astype("float32")
+    return _split(x, _flip_labels(rng, labels, 2, 0.1), 2500)
+
+
+def linear_targets(rng: np.random.Generator) -> Data:
+    """Linear targets on 30 correlated features, plus noise."""
+    n, features = 3000, 30
+    mixing = rng.normal(size=(features, features)) / np.sqrt(features)
+    x = (rng.normal(size=(n, features)) @ mixing + 1.0).astype("float32")
+    y = (x @ rng.normal(size=features) + rng.normal(0, 1.0, n)).astype("float32")[:, None]
+    return _split(x, y, 2000)
+
+
+def textures(rng: np.random.Generator) -> Data:
+    """12x12 images of faint horizontal stripes, vertical stripes or a checkerboard, in noise."""
+    n, size = 3000, 12
+    labels = rng.integers(0, 3, n)
+    rows, cols = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
+    patterns = np.stack(
+        [np.cos(np.pi * rows / 2), np.cos(np.pi * cols / 2), np.cos(np.pi * (rows + cols) / 2)]
+    )
+    phases = rng.integers(0, 2, n)[:, None, None] * 2 - 1
+    images = 0.5 * phases * patterns[labels] + rng.normal(0, 1.0, (n, size, size))
+    return _split(images.astype("float32")[..., None], _flip_labels(rng, labels, 3, 0.1), 2000)
+
+
+def signed_sums(rng: np.random.Generator) -> Data:
+    """Sequences of 12 steps: is a weighted sum of the first channel positive? 10% flipped."""
+    n, steps = 3000, 12
+    x = rng.normal(size=(n, steps, 3)).astype("float32")
+    labels = (x[:, :, 0] @ np.linspace(0.5, 1.5, steps) > 0).astype("int64")
+    return _split(x, _flip_labels(rng, labels, 2, 0.1), 2000)
+
+
+def many_blobs(rng: np.random.Generator) -> Data:
+    """Ten overlapping Gaussian classes in 30 dimensions, with 10% of labels flipped."""
+    n, features, classes = 4000, 30, 10
+    labels = rng.integers(0, classes, n)
+    centers = rng.normal(0, 0.7, (classes, features))
+    x = (centers[labels] + rng.normal(size=(n, features))).astype("float32")
+    return _split(x, _flip_labels(rng, labels, classes, 0.1), 2500)
+
+
+# --- Models. ---
+
+
+def mlp(
+    inputs: int, outputs: int, width: int = 64, depth: int = 2, activation: str = "relu"
+) -> Callable[[], keras.Model]:
+    def build() -> keras.Model:
+        hidden = [keras.layers.Dense(width, activation=activation) for _ in range(depth)]
+        return keras.Sequential([keras.Input((inputs,)), *hidden, keras.layers.Dense(outputs)])
+
+    return build
+
+
+def linear(inputs: int, outputs: int) -> Callable[[], keras.Model]:
+    return mlp(inputs, outputs, depth=0)
+
+
+def cnn_with_batchnorm_and_dropout() -> keras.Model:
+    return keras.Sequential(
+        [
+            keras.Input((12, 12, 1)),
+            keras.layers.Conv2D(16, 3, padding="same", use_bias=False),
+            keras.layers.BatchNormalization(),
+            keras.layers.ReLU(),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(32, 3, padding="same", use_bias=False),
+            keras.layers.BatchNormalization(),
+            keras.layers.ReLU(),
+            keras.layers.GlobalMaxPooling2D(),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(4),
+        ]
+    )
+
+
+def gru() -> keras.Model:
+    return keras.Sequential([keras.Input((16, 2)), keras.layers.GRU(16), keras.layers.Dense(1)])
+
+
+def lstm() -> keras.Model:
+    return keras.Sequential([keras.Input((20, 6)), keras.layers.LSTM(16), keras.layers.Dense(1)])
+
+
+def gru_classifier() -> keras.Model:
+    return keras.Sequential([keras.Input((12, 3)), keras.layers.GRU(16), keras.layers.Dense(2)])
+
+
+def cnn() -> keras.Model:
+    return keras.Sequential(
+        [
+            keras.Input((12, 12, 1)),
+            keras.layers.Conv2D(8, 3, activation="relu"),
+            keras.layers.Conv2D(16, 3, activation="relu"),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(3),
+        ]
+    )
+
+
+def mlp_with_batchnorm_and_dropout() -> keras.Model:
+    return keras.Sequential(
+        [
+            keras.Input((30,)),
+            keras.layers.Dense(64, use_bias=False),
+            keras.layers.BatchNormalization(),
+            keras.layers.ReLU(),
+            keras.layers.Dropout(0.2),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10),
+        ]
+    )
+
+
+def conv1d() -> keras.Model:
+    return keras.Sequential(
+        [
+            keras.Input((32, 4)),
+            keras.layers.Conv1D(16, 5, activation="relu"),
+            keras.layers.GlobalMaxPooling1D(),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(4),
+        ]
+    )
+
+
+CROSS_ENTROPY = "sparse_categorical_crossentropy_from_logits"
+
+TASKS = [
+    Task(
+        "spirals-mlp-adam",
+        "tuning",
+        "MLP 64-64, Adam, 3 spirals, 10% label noise",
+        spirals,
+        mlp(2, 3),
+        keras.optimizers.Adam,
+        CROSS_ENTROPY,
+        64,
+        8,
+        -2.0,
+    ),
+    Task(
+        "linear-sgd-narrow",
+        "tuning",
+        "linear regression, SGD, features scaled 0.1..3 (narrow window)",
+        ill_conditioned_regression,
+        linear(20, 1),
+        keras.optimizers.SGD,
+        "mse",
+        32,
+        4,
+        -1.5,
+    ),
+    Task(
+        "gru-rmsprop",
+        "tuning",
+        "GRU 16, RMSprop, sequence regression, target noise",
+        weighted_sums,
+        gru,
+        keras.optimizers.RMSprop,
+        "mse",
+        64,
+        5,
+        -2.5,
+    ),
+    Task(
+        "softmax-sgd",
+        "tuning",
+        "multinomial logistic regression, SGD, 5 blobs, 5% label noise",
+        blobs,
+        linear(20, 5),
+        keras.optimizers.SGD,
+        CROSS_ENTROPY,
+        32,
+        4,
+        -1.5,
+    ),
+    Task(
+        "cnn-bn-dropout-sgdm",
+        "tuning",
+        "CNN with BatchNorm and Dropout, SGD momentum 0.9, bars, 10% label noise",
+        bars,
+        cnn_with_batchnorm_and_dropout,
+        lambda: keras.optimizers.SGD(momentum=0.9),
+        CROSS_ENTROPY,
+        64,
+        6,
+        -1.5,
+    ),
+    Task(
+        "mlp-adamw-regression",
+        "tuning",
+        "MLP 64-64, AdamW, Friedman #1, target noise",
+        friedman,
+        mlp(10, 1),
+        lambda: keras.optimizers.AdamW(weight_decay=0.01),
+        "mse",
+        32,
+        6,
+        -2.5,
+    ),
+    Task(
+        "conv1d-adam",
+        "tuning",
+        "1-D CNN, Adam, motif detection, 10% label noise",
+        motifs,
+        conv1d,
+        keras.optimizers.Adam,
+        CROSS_ENTROPY,
+        64,
+        5,
+        -2.5,
+    ),
+    Task(
+        "mlp-sgd-rings",
+        "tuning",
+        "MLP 32-32, SGD, two rings, 10% label noise",
+        rings,
+        mlp(2, 2, width=32),
+        keras.optimizers.SGD,
+        CROSS_ENTROPY,
+        32,
+        6,
+        -1.0,
+    ),
+    Task(
+        "lstm-adam",
+        "tuning",
+        "LSTM 16, Adam, token counting regression, target noise",
+        counting,
+        lstm,
+        keras.optimizers.Adam,
+        "mse",
+        64,
+        5,
+        -2.0,
+    ),
+]
+# Added after the rules were frozen, and only ever reported.
+TASKS += [
+    Task(
+        "mlp-rmsprop-moons",
+        "held-out",
+        "MLP 32-32, RMSprop, two moons, 10% label noise",
+        moons,
+        mlp(2, 2, width=32),
+        keras.optimizers.RMSprop,
+        CROSS_ENTROPY,
+        32,
+        5,
+        -2.5,
+    ),
+    Task(
+        "linear-adam-regression",
+        "held-out",
+        "linear regression, Adam, 30 correlated features, target noise",
+        linear_targets,
+        linear(30, 1),
+        keras.optimizers.Adam,
+        "mse",
+        32,
+        5,
+        -2.0,
+    ),
+    Task(
+        "cnn-adam-textures",
+        "held-out",
+        "CNN 8-16, Adam, stripes or checkerboard in noise, 10% label noise",
+        textures,
+        cnn,
+        keras.optimizers.Adam,
+        CROSS_ENTROPY,
+        64,
+        5,
+        -2.5,
+    ),
+    Task(
+        "gru-sgdm-classification",
+        "held-out",
+        "GRU 16, SGD momentum 0.9, sign of a weighted sum, 10% label noise",
+        signed_sums,
+        gru_classifier,
+        lambda: keras.optimizers.SGD(momentum=0.9),
+        CROSS_ENTROPY,
+        32,
+        4,
+        -1.5,
+    ),
+    Task(
+        "mlp-bn-dropout-adamw",
+        "held-out",
+        "MLP with BatchNorm and Dropout, AdamW, 10 blobs, 10% label noise",
+        many_blobs,
+        mlp_with_batchnorm_and_dropout,
+        lambda: keras.optimizers.AdamW(weight_decay=0.01),
+        CROSS_ENTROPY,
+        64,
+        4,
+        -2.5,
+    ),
+]
+TASKS_BY_NAME = {task.name: task for task in TASKS}
+
+
+# --- Training. ---
+
+
+class Trainer:
+    """One task's data, and one model per training seed, reset to its init for every run.
+
+    Building the model once per seed and resetting its variables (and the
+    optimizer's) keeps Keras from compiling a new train step for every run.
+    """
+
+    def __init__(self, task: Task):
+        self.task = task
+        self.x_train, self.y_train, self.x_val, self.y_val = task.make_data(
+            np.random.default_rng(1234)
+        )
+        self._models: dict[int, tuple[keras.Model, TrainingState]] = {}
+
+    def model(self, seed: int) -> keras.Model:
+        if seed not in self._models:
+            keras.utils.set_random_seed(seed)
+            model = self.task.build_model()
+            loss = (
+                keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+                if self.task.loss == CROSS_ENTROPY
+                else self.task.loss
+            )
+            model.compile(optimizer=self.task.optimizer(), loss=loss)
+            self._models[seed] = (model, TrainingState.capture(model))
+        model, init = self._models[seed]
+        init.restore()
+        return model
+
+    def untrained_score(self) -> float:
+        return self._evaluate(self.model(TRAINING_SEEDS[0]))
+
+    def train(self, learning_rate: float, seed: int) -> float:
+        """Validation loss after training at `learning_rate`; NaN where the run blew up."""
+        model = self.model(seed)
+        model.optimizer.learning_rate = learning_rate
+        keras.utils.set_random_seed(seed)
+        order = self._order(seed, self.task.epochs)
+        model.fit(
+            self.x_train[order],
+            self.y_train[order],
+            batch_size=self.task.batch_size,
+            shuffle=False,
+            verbose=0,
+            callbacks=[keras.callbacks.TerminateOnNaN()],
+        )
+        return self._evaluate(model)
+
+    def find(self, finder_seed: int, sweep: dict[str, float]) -> keras_lrfinder.LRFinderResult:
+        model = self.model(TRAINING_SEEDS[0])
+        keras.utils.set_random_seed(finder_seed)
+        num_steps = sweep.get("num_steps", 100)
+        order = self._order(
+            finder_seed, math.ceil(num_steps * self.task.batch_size / len(self.x_train))
+        )
+        return keras_lrfinder.find_lr(
+            model,
+            self.x_train[order],
+            self.y_train[order],
+            batch_size=self.task.batch_size,
+            shuffle=False,
+            verbose=0,
+            **sweep,
+        )
+
+    def _order(self, seed: int, epochs: int) -> np.ndarray:
+        """`epochs` shuffles of the training set, one after the other, drawn from `seed`.
+
+        Shuffling here rather than in `fit` makes the data order a function of
+        the seed alone (`fit` draws from TensorFlow's op-seed counter, which
+        moves on with every call).
+        """
+        rng = np.random.default_rng(seed)
+        return np.concatenate([rng.permutation(len(self.x_train)) for _ in range(epochs)])
+
+    def _evaluate(self, model: keras.Model) -> float:
+        loss = float(model.evaluate(self.x_val, self.y_val, batch_size=1024, verbose=0))
+        return loss if math.isfinite(loss) else math.nan
+
+
+# --- The cache: everything computed, keyed so that a rerun reuses it. ---
+
+
+def lr_key(learning_rate: float) -> str:
+    return f"{learning_rate:.3g}"
+
+
+class Cache:
+    def __init__(self, path: Path, refresh: bool):
+        self.path = path
+        self.data = {} if refresh or not path.exists() else json.loads(path.read_text())
+        self.data.setdefault("tasks", {})
+        self.data.setdefault("compute_seconds", 0.0)
+
+    def task(self, name: str) -> dict:
+        return self.data["tasks"].setdefault(name, {"trainings": {}, "curves": {}})
+
+    def add_compute(self, seconds: float) -> None:
+        self.data["compute_seconds"] += seconds
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(
+            json.dumps(self.data, indent=None, separators=(",", ":"), allow_nan=True)
+        )
+        temporary.replace(self.path)
+
+
+class Lab:
+    """Computes what a task needs, through the cache."""
+
+    def __init__(self, task: Task, cache: Cache):
+        self.task = task
+        self.cache = cache
+        self.entry = cache.task(task.name)
+        self._trainer: Trainer | None = None
+
+    @property
+    def trainer(self) -> Trainer:
+        if self._trainer is None:
+            self._trainer = Trainer(self.task)
+        return self._trainer
+
+    def _timed(self, compute: Callable[[], object]) -> object:
+        started = time.perf_counter()
+        value = compute()
+        self.cache.add_compute(time.perf_counter() - started)
+        return value
+
+    def untrained_score(self) -> float:
+        if "untrained" not in self.entry:
+            self.entry["untrained"] = self._timed(self.trainer.untrained_score)
+            self.cache.save()
+        return self.entry["untrained"]
+
+    def score(self, learning_rate: float) -> float:
+        """Mean validation loss over the training seeds; a blown-up run counts as untrained."""
+        key = lr_key(learning_rate)
+        losses = []
+        for seed in TRAINING_SEEDS:
+            trainings = self.entry["trainings"].setdefault(key, {})
+            if str(seed) not in trainings:
+                train = functools.partial(self.trainer.train, float(key), seed)
+                trainings[str(seed)] = self._timed(train)
+                self.cache.save()
+            loss = trainings[str(seed)]
+            untrained = self.untrained_score()
+            losses.append(min(loss, untrained) if math.isfinite(loss) else untrained)
+        return float(np.mean(losses))
+
+    def grid(self) -> dict[float, float]:
+        """Scores on a grid 4 points per decade, widened until its best has a margin each side."""
+        center = round(self.task.grid_center * POINTS_PER_DECADE)
+        low, high = center - GRID_START, center + GRID_START
+        while True:
+            exponents = np.arange(low, high + 1) / POINTS_PER_DECADE
+            scores = {float(lr_key(10**e)): self.score(10**e) for e in exponents}
+            best = int(np.argmin(list(scores.values())))
+            lowest, highest = math.log10(LOWEST_GRID_LR), math.log10(HIGHEST_GRID_LR)
+            if best < GRID_MARGIN and exponents[0] > lowest:
+                low -= GRID_MARGIN
+            elif best > len(exponents) - 1 - GRID_MARGIN and exponents[-1] < highest:
+                high += GRID_MARGIN
+            else:
+                return scores
+
+    def curve(self, sweep: str, finder_seed: int) -> keras_lrfinder.LRFinderResult:
+        curves = self.entry["curves"].setdefault(sweep, {})
+        if str(finder_seed) not in curves:
+            result = self._timed(lambda: self.trainer.find(finder_seed, SWEEPS[sweep]))
+            curves[str(finder_seed)] = result.to_dict()
+            self.cache.save()
+        return keras_lrfinder.LRFinderResult.from_dict(curves[str(finder_seed)])
+
+
+# --- Scoring the rules. ---
+
+
+@dataclasses.dataclass
+class RuleScore:
+    regret: float
+    spread: float
+    distance: float
+    failures: int
+
+
+def score_rule(lab: Lab, sweep: str, method: str, grid: dict[float, float]) -> RuleScore:
+    best_lr = min(grid, key=grid.get)
+    best = grid[best_lr]
+    regrets, logs = [], []
+    failures = 0
+    for seed in FINDER_SEEDS:
+        try:
+            suggestion = lab.curve(sweep, seed).suggestion(method)
+        except NoSuggestionError:
+            failures += 1
+            regrets.append(lab.untrained_score() / best)
+            continue
+        regrets.append(lab.score(suggestion) / best)
+        logs.append(math.log10(suggestion))
+    return RuleScore(
+        regret=statistics.median(regrets),
+        spread=float(np.std(logs)) if len(logs) > 1 else math.nan,
+        distance=statistics.median(logs) - math.log10(best_lr) if logs else math.nan,
+        failures=failures,
+    )
+
+
+def summary_rows(
+    scores: dict[str, dict[str, RuleScore]], methods: list[str], tasks: list[Task]
+) -> list[str]:
+    rows = []
+    groups = [
+        ("tuning", [t for t in tasks if t.split == "tuning"]),
+        ("held-out", [t for t in tasks if t.split == "held-out"]),
+        ("all", tasks),
+    ]
+    for label, group in groups:
+        if not group:
+            continue
+        for method in methods:
+            per_task = [scores[t.name][method] for t in group]
+            regrets = [s.regret for s in per_task]
+            rows.append(
+                f"| {label} ({len(group)} tasks) | {method} "
+                f"| {statistics.median(regrets):.3f} | {max(regrets):.3f} "
+                f"| {np.nanmean([s.spread for s in per_task]):.3f} "
+                f"| {statistics.median([abs(s.distance) for s in per_task]):.2f} |"
+            )
+    return rows
+
+
+def sweep_section(sweep: str, scores, grids, tasks: list[Task]) -> list[str]:
+    methods = list(scores[tasks[0].name])
+    settings = (
+        ", ".join(f"{key}={value}" for key, value in SWEEPS[sweep].items()) or "find_lr's defaults"
+    )
+    lines = [
+        f"## Range test: {sweep} ({settings})",
+        "",
+        "| tasks | rule | median regret | worst regret | mean spread (decades) "
+        "| median abs distance (decades) |",
+        "|---|---|---|---|---|---|",
+        *summary_rows(scores, methods, tasks),
+        "",
+        "| task | split | best grid lr | " + " | ".join(methods) + " |",
+        "|---|---|---|" + "---|" * len(methods),
+    ]
+    for task in tasks:
+        grid = grids[task.name]
+        cells = []
+        for method in methods:
+            score = scores[task.name][method]
+            failed = f", {score.failures} none" if score.failures else ""
+            cells.append(f"{score.regret:.3f} (±{score.spread:.2f}, {score.distance:+.2f}{failed})")
+        lines.append(
+            f"| {task.name} | {task.split} | {min(grid, key=grid.get):.3g} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return [
+        *lines,
+        "",
+        "Cells: regret (± spread in decades, distance in decades from the best grid rate).",
+        "",
+    ]
+
+
+def report(scores, grids, tasks, cache: Cache, wall_seconds: float) -> str:
+    lines = [
+        "# Suggestion quality: regret against a grid search, spread across finder seeds",
+        "",
+        f"Command: `{COMMAND}`",
+        "",
+        "Compute (all trainings and range tests, as cached): "
+        f"{cache.data['compute_seconds'] / 60:.1f} min "
+        f"on {os.cpu_count()} CPU cores, Keras {keras.__version__} on {keras.backend.backend()}; "
+        f"this run: {wall_seconds:.0f} s.",
+        "",
+        "Range tests: `find_lr` (100 steps, 1e-7 to 10, EMA 0.98 unless stated), "
+        f"finder seeds {list(FINDER_SEEDS)}; "
+        f"trainings: seeds {list(TRAINING_SEEDS)}, grid {POINTS_PER_DECADE} rates per decade. "
+        f"Default rule: `{DEFAULT_METHOD}`.",
+        "",
+        "regret: validation loss at the suggestion / best grid loss (median over finder seeds); "
+        "spread: std of log10(suggestion) over finder seeds; "
+        "distance: median log10(suggestion / best grid rate).",
+        "",
+        "Tuning tasks: the `knee` rule was designed and its constants chosen on these. "
+        "Held-out tasks: "
+        "written and first run after `knee` was frozen, and only reported.",
+        "",
+    ]
+    for sweep in scores:
+        lines += sweep_section(sweep, scores[sweep], grids, tasks)
+    lines += [
+        "## Tasks",
+        "",
+        "| task | split | what | batch size | epochs | grid | best grid loss | untrained loss |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for task in tasks:
+        grid = grids[task.name]
+        lines.append(
+            f"| {task.name} | {task.split} | {task.description} "
+            f"| {task.batch_size} | {task.epochs} "
+            f"| {min(grid):.2g}..{max(grid):.2g} | {min(grid.values()):.4f} "
+            f"| {cache.task(task.name)['untrained']:.4f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--refresh", action="store_true", help="recompute everything, ignoring the cache"
+    )
+    parser.add_argument("--tasks", help="comma-separated task names (default: all)")
+    parser.add_argument("--methods", help="comma-separated rules to score (default: all in RULES)")
+    parser.add_argument(
+        "--sweeps", help=f"comma-separated range tests, of {list(SWEEPS)} (default: all)"
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    tasks = [TASKS_BY_NAME[name] for name in args.tasks.split(",")] if args.tasks else TASKS
+    methods = args.methods.split(",") if args.methods else list(RULES)
+    sweeps = args.sweeps.split(",") if args.sweeps else list(SWEEPS)
+    cache = Cache(CACHE, args.refresh)
+    scores: dict[str, dict[str, dict[str, RuleScore]]] = {sweep: {} for sweep in sweeps}
+    grids = {}
+    for task in tasks:
+        lab = Lab(task, cache)
+        grids[task.name] = lab.grid()
+        for sweep in sweeps:
+            scored = (
+                methods
+                if sweep == "default"
+                else [m for m in methods if m in ALTERNATIVE_SWEEP_METHODS]
+            )
+            scores[sweep][task.name] = {
+                method: score_rule(lab, sweep, method, grids[task.name]) for method in scored
+            }
+        print(
+            f"{task.name}: done ({cache.data['compute_seconds'] / 60:.1f} min of compute so far)",
+            file=sys.stderr,
+        )
+    table = report(scores, grids, tasks, cache, time.perf_counter() - started)
+    print(table)
+    if not (args.tasks or args.methods or args.sweeps):
+        TABLE.write_text(table)
+
+
+if __name__ == "__main__":
+    main()
