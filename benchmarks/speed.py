@@ -59,6 +59,11 @@ Batch size 32; synthetic data; all seeded.
     callback: the same around `save_weights` + `load_weights` of a `.weights.h5` file
     (weights only; the file goes to disk, the optimizer is not saved).
 
+(e) Validation loss. In (a)'s rounds, `find_lr` with
+    `validation_data` (the first 256 samples of the data) divided by the same
+    `find_lr` without it: the price of a forward pass (and on JAX a state sync)
+    per step.
+
 (d) Naive baseline, for comparison: a callback that saves the weights to a
     `.weights.h5` file at `on_train_begin` and loads them back at
     `on_train_end`, and at each `on_train_batch_end` reads `logs["loss"]` as
@@ -92,6 +97,7 @@ from keras_lrfinder.state import TrainingState  # noqa: E402
 BACKENDS = ("tensorflow", "jax", "torch")
 BATCH_SIZE = 32
 WHOLE_CALL_STEPS = 100
+VALIDATION_SAMPLES = 256
 WARMUP_STEPS = 20
 SKIP_STEPS = 20
 START_LR, END_LR = 1e-7, 1e-6
@@ -215,9 +221,9 @@ def whole_call(name: str, repeats: int, weights_path: str) -> dict[str, list[flo
         model.optimizer.build(model.trainable_variables)
         model.fit(x, y, epochs=1, **fit)
 
-    def ours(model):
+    def ours(model, **finder_kwargs):
         result = keras_lrfinder.find_lr(
-            model, x, y, num_steps=WHOLE_CALL_STEPS, start_lr=START_LR, end_lr=END_LR, **fit
+            model, x, y, num_steps=WHOLE_CALL_STEPS, start_lr=START_LR, end_lr=END_LR, **finder_kwargs, **fit
         )
         assert result.stop_reason == "completed" and len(result.losses) == WHOLE_CALL_STEPS
 
@@ -226,6 +232,7 @@ def whole_call(name: str, repeats: int, weights_path: str) -> dict[str, list[flo
         "prebuilt": prebuilt,
         "ours": ours,
         "naive": lambda model: model.fit(x, y, epochs=1, callbacks=[NaiveFinder(rates, weights_path)], **fit),
+        "validation": lambda model: ours(model, validation_data=(x[:VALIDATION_SAMPLES], y[:VALIDATION_SAMPLES])),
     }
     seconds: dict[str, list[float]] = {kind: [] for kind in runs}
     for repeat in range(repeats + 1):
@@ -348,7 +355,7 @@ def source_version() -> str:
 
 
 def measure_backend(repeats: int, steps: int) -> dict:
-    """All of (a)-(d) on this process's backend; (c) in a subprocess."""
+    """All of (a)-(e) on this process's backend; (c) in a subprocess."""
     backend = keras.backend.backend()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -359,6 +366,8 @@ def measure_backend(repeats: int, steps: int) -> dict:
             for base, what in (("plain", "fit"), ("prebuilt", "fit, optimizer pre-built")):
                 rows.append(row(f"(a) find_lr / {what} ({WHOLE_CALL_STEPS} steps, compile incl.)", name, a[base], "s",
                                 ratios(a["ours"], a[base]), ratios(a["naive"], a[base])))
+            rows.append(row(f"(e) find_lr with validation_data ({VALIDATION_SAMPLES} samples) / find_lr", name,
+                            a["ours"], "s", ratios(a["validation"], a["ours"]), []))
         for name in MODELS:
             print(f"[{backend}] (b) {name}", file=sys.stderr, flush=True)
             b = steady_state(name, repeats, steps, weights_path)
@@ -403,6 +412,8 @@ def row(measurement: str, model: str, baseline: list[float], unit: str, ours: li
 
 
 def cell(values: list[float], unit: str = "") -> str:
+    if not values:
+        return "-"
     digits = 0 if unit == "MiB" else 3 if unit == "s" else 2
     text = f"{statistics.median(values):.{digits}f}"
     if len(values) > 1:

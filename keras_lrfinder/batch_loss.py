@@ -30,4 +30,6 @@ class BatchLoss(keras.metrics.Metric):
         self.last.assign(ops.cast(values, self.last.dtype))
 
     def result(self):
-        return ops.convert_to_tensor(self.last)
+        # A copy: on torch the variable's own tensor is overwritten by the
+        # next step, which may run before an asynchronous callback reads it.
+        return ops.copy(self.last)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from typing import Literal
 
 import keras
@@ -108,6 +109,7 @@ class LRFinder(keras.callbacks.Callback):
         self.validation_data = validation_data
         self.result: LRFinderResult | None = None
         self._patch: SweepPatch | None = None
+        self._lock = threading.Lock()
 
     def on_train_begin(self, logs=None):
         model = self.model
@@ -122,27 +124,88 @@ class LRFinder(keras.callbacks.Callback):
         self._validation_losses: list[float] = []
         self._update_losses: list[float] = []
         self._batches = 0
+        self._losses_arrived: dict[int, float] = {}
+        self._state_reads: dict[int, tuple[int | None, float | None]] = {}
+        self._batches_read = 0
+        self._next_batch = 0
+        self._last_batch = None
+        self._stopped = False
         self._ema = ExponentialMovingAverage(self.smoothing)
         self._best_loss = math.inf
         self._stop_reason: StopReason = "interrupted"
-        # Reading the optimizer's count costs a JAX state sync per step, so
-        # only where a step can be skipped.
+        # Reading the training state costs a JAX state sync per step, so only
+        # where a step can be skipped or the validation loss is wanted.
         self._steps_can_be_skipped = isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+        self._reads_state = self._steps_can_be_skipped or self.validation_data is not None
         self._snapshot = TrainingState.capture(model) if self.restore_state else None
         self._patch = SweepPatch(model, self.learning_rates)
         self._interrupt = DeferredInterrupt()
         self._progress = self._make_progress_bar()
 
+    @property
+    def async_safe(self) -> bool:
+        """Keras may run `on_train_batch_end` on a worker thread (JAX and torch).
+
+        Then `fit` never waits for a step's loss before it starts the next
+        step, as without callbacks. The finder records the steps in their
+        order all the same; it reads the training state it needs (the step
+        count of mixed precision's `LossScaleOptimizer`, the validation loss)
+        in the main thread before the next step, and stops `fit` a step or
+        two after the loss blows up instead of at once (the restore undoes
+        those steps as well).
+        """
+        return True
+
+    def on_epoch_begin(self, epoch, logs=None):
+        # Keras has waited for every batch of the last epoch by now.
+        self._next_batch = 0
+        self._last_batch: int | None = None
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch > 0:
+            self._read_state_after(batch - 1)
+        self._last_batch = batch
+
     def on_train_batch_end(self, batch, logs=None):
-        if self._patch is None:
+        with self._lock:
+            if self._patch is not None:
+                self._losses_arrived[batch] = float(logs["loss"])
+                self._record_in_order()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self._last_batch is not None:
+            self._read_state_after(self._last_batch)
+
+    def _read_state_after(self, batch: int) -> None:
+        # In the main thread, between steps: the state is that of `batch`.
+        if not self._reads_state:
             return
-        loss = float(logs["loss"])
-        sweep = self._patch.learning_rate
-        if self._steps_can_be_skipped:
+        with self._lock:
+            if self._patch is None:
+                return
             _ = self.model  # on JAX, Callback.model syncs the training state into the variables
-            batches = sweep.batches_applied()
-        else:
-            batches = self._batches + 1
+            sweep = self._patch.learning_rate
+            applied = sweep.batches_applied() if self._steps_can_be_skipped else self._batches_read + 1
+            self._batches_read = applied
+            updated = (sweep.first_iteration + applied) % sweep.batches_per_update == 0
+            validation_loss = self._validation_loss() if self.validation_data is not None and updated else None
+            self._state_reads[batch] = (applied, validation_loss)
+            self._record_in_order()
+
+    def _record_in_order(self) -> None:
+        # Calls on worker threads can overlap and finish out of order.
+        while self._next_batch in self._losses_arrived and (
+            not self._reads_state or self._next_batch in self._state_reads
+        ):
+            applied, validation_loss = self._state_reads.pop(self._next_batch, (None, None))
+            self._record(self._losses_arrived.pop(self._next_batch), applied, validation_loss)
+            self._next_batch += 1
+
+    def _record(self, loss: float, applied: int | None, validation_loss: float | None) -> None:
+        if self._stopped:
+            return  # steps that ran while the stop reached the train loop
+        sweep = self._patch.learning_rate
+        batches = applied if self._steps_can_be_skipped else self._batches + 1
         if batches == self._batches and math.isfinite(loss):
             return  # mixed precision skipped this step: no update, no point
         self._batches = batches
@@ -153,7 +216,7 @@ class LRFinder(keras.callbacks.Callback):
         self._update_losses.clear()
         self._losses.append(loss)
         if self.validation_data is not None:
-            self._validation_losses.append(self._validation_loss())
+            self._validation_losses.append(validation_loss)
         smoothed = self._ema.update(loss)
         if self._interrupt.requested:
             self._stop("interrupted")
@@ -182,6 +245,10 @@ class LRFinder(keras.callbacks.Callback):
         `fit` calls this at its end; it only needs calling by hand when `fit`
         raised. Calling it when no run is in progress does nothing.
         """
+        with self._lock:
+            self._end_run()
+
+    def _end_run(self) -> None:
         if self._patch is None:
             return
         self._interrupt.uninstall()
@@ -221,7 +288,9 @@ class LRFinder(keras.callbacks.Callback):
 
     def _stop(self, reason: StopReason) -> None:
         self._stop_reason = reason
-        self.model.stop_training = True
+        self._stopped = True
+        # `_model`: `Callback.model` would sync JAX's state, racing the train loop.
+        self._model.stop_training = True
 
     def _make_progress_bar(self) -> keras.utils.Progbar | None:
         keras_bar_on = (self.params or {}).get("verbose", 0) != 0
