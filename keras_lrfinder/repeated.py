@@ -10,23 +10,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from keras_lrfinder import suggest
-from keras_lrfinder.result import (
-    LRFinderResult,
-    check_format,
-    read_json,
-    set_learning_rate,
-    write_json,
-)
+from keras_lrfinder.result import CurveReading, LRFinderResult, check_format, read_json, write_json
 
 if TYPE_CHECKING:
-    import keras
     from matplotlib.axes import Axes
 
 _FORMAT = "keras-lrfinder-repeated/1"
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class RepeatedLRFinderResult:
+class RepeatedLRFinderResult(CurveReading):
     """The curves of range tests repeated from the same start on other data orders.
 
     `find_lr(..., repeats=k)` returns one. The runs share the sweep; each
@@ -91,10 +84,6 @@ class RepeatedLRFinderResult:
         reasons = [run.stop_reason for run in self.runs]
         return reasons[0] if len(set(reasons)) == 1 else ", ".join(reasons)
 
-    def suggestion(self, method: str | None = None) -> float:
-        """The rule's suggestion on the median curve; see `LRFinderResult.suggestion`."""
-        return suggest.get_rule(method)(self.learning_rates, self.smoothed_losses)
-
     def suggestions(self, method: str | None = None) -> np.ndarray:
         """Each run's own suggestion; NaN for a run whose curve allows none."""
         return np.array([_suggestion_or_nan(run, method) for run in self.runs])
@@ -120,10 +109,6 @@ class RepeatedLRFinderResult:
         from keras_lrfinder.plotting import plot_repeated
 
         return plot_repeated(self, ax=ax, method=method, suggest=suggest, show=show)
-
-    def apply(self, model: keras.Model, method: str | None = None) -> float:
-        """Sets `model.optimizer.learning_rate` to the suggestion and returns it."""
-        return set_learning_rate(model, lambda: self.suggestion(method))
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": _FORMAT, "runs": [run.to_dict() for run in self.runs]}

@@ -7,7 +7,6 @@ import functools
 import json
 import math
 import os
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -19,13 +18,88 @@ if TYPE_CHECKING:
     import keras
     from matplotlib.axes import Axes
 
+    from keras_lrfinder.schedules import CyclicalLR, OneCycle
+
 StopReason = Literal["completed", "diverged", "non_finite", "interrupted"]
 STOP_REASONS: tuple[str, ...] = ("completed", "diverged", "non_finite", "interrupted")
 _FORMAT = "keras-lrfinder-result/1"
 
 
+class CurveReading:
+    """What a result reads off its curve; needs `learning_rates` and `smoothed_losses`."""
+
+    learning_rates: np.ndarray
+    smoothed_losses: np.ndarray
+
+    def suggestion(self, method: str | None = None) -> float:
+        """Returns the suggested learning rate.
+
+        Args:
+            method: The name of a rule in `keras_lrfinder.suggest.RULES`
+                (`"valley"`, `"steepest"`, `"minimum"`, `"slide"` or
+                `"knee"`), or `None` for the default, `"valley"`.
+
+        Raises:
+            NoSuggestionError: The curve gives the rule no basis for a
+                suggestion; the message says why and what to try.
+        """
+        return suggest.get_rule(method)(self.learning_rates, self.smoothed_losses)
+
+    def suggest_range(self, method: str | None = None) -> tuple[float, float]:
+        """Returns `(base_lr, max_lr)` for cyclical or one-cycle training.
+
+        `max_lr` is the suggestion of `method` and `base_lr` a quarter of it;
+        see `keras_lrfinder.suggest.suggest_range`.
+        """
+        return suggest.suggest_range(self.learning_rates, self.smoothed_losses, method)
+
+    def one_cycle(self, total_steps: int, method: str | None = None, **kwargs: Any) -> OneCycle:
+        """A `keras_lrfinder.OneCycle` schedule peaking at the range's `max_lr`.
+
+        Args:
+            total_steps: The optimizer steps the training will take.
+            method: The suggestion rule behind the range.
+            **kwargs: Passed on to `OneCycle` (`pct_start`, `div_factor`, ...).
+        """
+        from keras_lrfinder.schedules import OneCycle
+
+        return OneCycle(max_lr=self.suggest_range(method)[1], total_steps=total_steps, **kwargs)
+
+    def cyclical(self, step_size: int, method: str | None = None, **kwargs: Any) -> CyclicalLR:
+        """A `keras_lrfinder.CyclicalLR` schedule between the range's bounds.
+
+        Args:
+            step_size: Half a cycle, in optimizer steps.
+            method: The suggestion rule behind the range.
+            **kwargs: Passed on to `CyclicalLR` (`mode`, `gamma`).
+        """
+        from keras_lrfinder.schedules import CyclicalLR
+
+        base_lr, max_lr = self.suggest_range(method)
+        return CyclicalLR(base_lr=base_lr, max_lr=max_lr, step_size=step_size, **kwargs)
+
+    def apply(self, model: keras.Model, method: str | None = None) -> float:
+        """Sets `model.optimizer.learning_rate` to the suggestion and returns it.
+
+        Raises:
+            ValueError: The model has no optimizer (it is not compiled).
+            TypeError: The optimizer was built with a `LearningRateSchedule`,
+                whose rate cannot be set to a number.
+            NoSuggestionError: The curve gives no basis for a suggestion.
+        """
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is None:
+            raise ValueError(
+                "`model` must be compiled with an optimizer to apply a learning rate. "
+                f"Received: model={model!r} with optimizer=None"
+            )
+        learning_rate = self.suggestion(method)
+        optimizer.learning_rate = learning_rate
+        return learning_rate
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
-class LRFinderResult:
+class LRFinderResult(CurveReading):
     """The curve of one range test.
 
     Attributes:
@@ -90,20 +164,6 @@ class LRFinderResult:
         smoothed.flags.writeable = False
         return smoothed
 
-    def suggestion(self, method: str | None = None) -> float:
-        """Returns the suggested learning rate.
-
-        Args:
-            method: The name of a rule in `keras_lrfinder.suggest.RULES`
-                (`"valley"`, `"steepest"`, `"minimum"` or `"slide"`), or `None`
-                for the default, `"valley"`.
-
-        Raises:
-            NoSuggestionError: The curve gives the rule no basis for a
-                suggestion; the message says why and what to try.
-        """
-        return suggest.get_rule(method)(self.learning_rates, self.smoothed_losses)
-
     def plot(
         self,
         ax: Axes | None = None,
@@ -126,17 +186,6 @@ class LRFinderResult:
         from keras_lrfinder.plotting import plot_result
 
         return plot_result(self, ax=ax, method=method, suggest=suggest, show=show)
-
-    def apply(self, model: keras.Model, method: str | None = None) -> float:
-        """Sets `model.optimizer.learning_rate` to the suggestion and returns it.
-
-        Raises:
-            ValueError: The model has no optimizer (it is not compiled).
-            TypeError: The optimizer was built with a `LearningRateSchedule`,
-                whose rate cannot be set to a number.
-            NoSuggestionError: The curve gives no basis for a suggestion.
-        """
-        return set_learning_rate(model, lambda: self.suggestion(method))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; non-finite losses are written as strings."""
@@ -180,19 +229,6 @@ class LRFinderResult:
             f"LRFinderResult(steps={len(self.losses)}, lr={_span(self.learning_rates)}, "
             f"stop_reason={self.stop_reason!r})"
         )
-
-
-def set_learning_rate(model: keras.Model, suggestion: Callable[[], float]) -> float:
-    """Sets the model's learning rate to `suggestion()`, once the model is known to take it."""
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is None:
-        raise ValueError(
-            "`model` must be compiled with an optimizer to apply a learning rate. "
-            f"Received: model={model!r} with optimizer=None"
-        )
-    learning_rate = suggestion()
-    optimizer.learning_rate = learning_rate
-    return learning_rate
 
 
 def check_format(data: dict[str, Any], expected: str, what: str) -> None:

@@ -164,6 +164,20 @@ RULES: dict[str, Rule] = {
 DEFAULT_METHOD = "valley"
 
 
+def suggest_range(
+    learning_rates: ArrayLike, losses: ArrayLike, method: str | None = None
+) -> tuple[float, float]:
+    """Bounds `(base_lr, max_lr)` for cyclical and one-cycle training.
+
+    `max_lr` is the suggestion of `method` (the default rule for `None`): the
+    rate the curve says training can take, which a cycle reaches at its peak,
+    as fastai pairs `lr_find` with `fit_one_cycle`. `base_lr` is a quarter of
+    it, the lower bound Smith (2015, section 3.3) gives for cyclical rates.
+    """
+    max_lr = get_rule(method)(learning_rates, losses)
+    return max_lr / 4, max_lr
+
+
 def get_rule(method: str | None) -> Rule:
     """Returns the rule named `method`, or the default rule for `None`."""
     method = DEFAULT_METHOD if method is None else method

@@ -320,3 +320,23 @@ def test_bad_arguments_name_the_argument_and_value(make, kwargs, received):
     argument = received.split("=")[0]
     with pytest.raises(ValueError, match=f"^`{argument}.*Received: {re.escape(received)}$"):
         make(**{**arguments, **kwargs})
+
+
+def test_a_result_builds_both_schedules_from_its_range():
+    from keras_lrfinder import LRFinderResult, RepeatedLRFinderResult
+    from tests.curves import typical_curve
+
+    result = LRFinderResult(*typical_curve(noise=0.02))
+    base_lr, max_lr = result.suggest_range()
+    assert base_lr == max_lr / 4 and max_lr == result.suggestion()
+    assert result.suggest_range("minimum")[1] == result.suggestion("minimum")
+
+    one_cycle = result.one_cycle(total_steps=1000, pct_start=0.25)
+    assert isinstance(one_cycle, OneCycle)
+    assert (one_cycle.max_lr, one_cycle.total_steps, one_cycle.pct_start) == (max_lr, 1000, 0.25)
+    cyclical = result.cyclical(step_size=200, mode="triangular2")
+    assert isinstance(cyclical, CyclicalLR)
+    assert (cyclical.base_lr, cyclical.max_lr, cyclical.step_size, cyclical.mode) == (base_lr, max_lr, 200, "triangular2")
+
+    repeated = RepeatedLRFinderResult((result, LRFinderResult(*typical_curve(noise=0.02, seed=1))))
+    assert repeated.one_cycle(total_steps=10).max_lr == repeated.suggestion()
