@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 import threading
 from typing import Literal
 
@@ -80,7 +81,7 @@ class LRFinder(keras.callbacks.Callback):
         self,
         start_lr: float = 1e-7,
         end_lr: float = 10.0,
-        num_steps: int = 100,
+        num_steps: int = 300,
         mode: str = "exponential",
         smoothing: float = 0.98,
         divergence_threshold: float = 4.0,
@@ -153,8 +154,13 @@ class LRFinder(keras.callbacks.Callback):
         in the main thread before the next step, and stops `fit` a step or
         two after the loss blows up instead of at once (the restore undoes
         those steps as well).
+
+        Not in a multi-process JAX run: there every process must stop at the
+        same step, and only a callback run in step with training decides
+        the same step everywhere.
         """
-        return True
+        jax = sys.modules.get("jax")
+        return not (keras.backend.backend() == "jax" and jax is not None and jax.process_count() > 1)
 
     def on_epoch_begin(self, epoch, logs=None):
         # Keras has waited for every batch of the last epoch by now.

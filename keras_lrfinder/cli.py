@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("--batch-size", type=int, default=32)
     find.add_argument("--start-lr", type=float, default=1e-7)
     find.add_argument("--end-lr", type=float, default=10.0)
-    find.add_argument("--num-steps", type=int, default=100)
+    find.add_argument("--num-steps", type=int, default=300)
     find.add_argument("--mode", default="exponential", choices=["exponential", "linear"])
     find.add_argument("--smoothing", type=float, default=0.98)
     find.add_argument("--divergence-threshold", type=float, default=4.0)

@@ -42,7 +42,7 @@ def run_demo(seed: int = 0) -> LRFinderResult:
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
     print(f"Range test of a 64-64 MLP on 3 noisy spirals (Keras {keras.__version__}, backend {keras.backend.backend()})")
-    result = find_lr(model, x, y, batch_size=64, num_steps=100)
+    result = find_lr(model, x, y, batch_size=64)
     for method in suggest.RULES:
         try:
             print(f"  {method:>9}: {result.suggestion(method):.2e}")

@@ -25,7 +25,7 @@ def find_lr(
     batch_size: int | None = None,
     start_lr: float = 1e-7,
     end_lr: float = 10.0,
-    num_steps: int = 100,
+    num_steps: int = 300,
     mode: str = "exponential",
     smoothing: float = 0.98,
     divergence_threshold: float = 4.0,

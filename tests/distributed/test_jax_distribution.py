@@ -95,7 +95,12 @@ def test_processes_agree_on_rates_and_stop_and_each_restores_its_shards(layout, 
         subprocess.Popen([*worker, str(i), "2", str(port), str(tmp_path)], cwd=Path(__file__).parents[2])
         for i in range(2)
     ]
-    assert [process.wait(timeout=300) for process in processes] == [0, 0]
+    try:
+        # A process that stops a step after the other would wait for it forever.
+        assert [process.wait(timeout=180) for process in processes] == [0, 0]
+    finally:
+        for process in processes:
+            process.kill()
 
     first, second = (LRFinderResult.load(tmp_path / f"result_{i}.json") for i in range(2))
     assert first.stop_reason == "diverged"
