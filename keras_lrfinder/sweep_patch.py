@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
+from collections.abc import Callable
 
 import keras
 import numpy as np
@@ -21,6 +23,13 @@ class SweepPatch:
     very objects that were there, including the user's train function, so
     their next `fit` runs the trace it had, with no retrace and nothing stale.
 
+    The run's objects and its train function stay on the model (as
+    `_CompiledSweep`), and a later run that would trace the very same step
+    (the same sweep, from the same optimizer step count, around the same
+    compiled model) reuses them instead of tracing again: each of
+    `find_lr(..., repeats=k)`'s runs, or a range test run again after the
+    restore.
+
     This relies on attributes Keras keeps private: `Trainer._loss_tracker`,
     `BaseOptimizer._learning_rate` and `BaseOptimizer._iterations` (the raw
     step count that schedules see). The public setter of the learning rate
@@ -36,20 +45,38 @@ class SweepPatch:
         self._loss_tracker = model._loss_tracker
         self._train_function = model.train_function
         self._own_train_step = model.__dict__.get("train_step")
+        around = (model.optimizer, self._learning_rate, self._loss_tracker, self._train_function, self._own_train_step)
+        sweep = SweepLearningRate(learning_rates, self._optimizer)
+        compiled = model.__dict__.get(_COMPILED_SWEEP)
+        if compiled is None or not compiled.serves(around, sweep):
+            compiled = self._compile(around, sweep)
+            object.__setattr__(model, _COMPILED_SWEEP, compiled)
+        self.learning_rate = compiled.learning_rate
+        self._install(compiled.learning_rate, compiled.loss_tracker, compiled.train_step)
+        model.train_function = compiled.train_function
+
+    def _compile(self, around: tuple, sweep: SweepLearningRate) -> _CompiledSweep:
+        model = self._model
         # JAX caches traces by the function it traces, across jit objects, and
         # the bound methods `model.train_step` of one model all compare equal:
-        # without a step function of its own, a second run would reuse the
-        # first run's trace, with the first run's rates baked into it.
-        object.__setattr__(model, "train_step", functools.partial(model.train_step))
-        self.learning_rate = SweepLearningRate(learning_rates, self._optimizer)
-        # Untracked, as Keras's compile sets the tracker: a tracked metric
-        # would join `model.metrics` for good. Under a tf.distribute strategy
-        # its variable must be made in the strategy's scope, as compile made
-        # the original's, to hold one loss per replica.
-        with DotNotTrackScope(), _distribution_scope(model):
-            self._optimizer._learning_rate = self.learning_rate
-            model._loss_tracker = BatchLoss(name="loss")
+        # without a step function of its own, a run would reuse an earlier
+        # run's trace, with that run's rates baked into it.
+        train_step = functools.partial(model.train_step)
+        # Made in a tf.distribute strategy's scope, as compile made the
+        # original, so that under one it holds one loss per replica.
+        with _distribution_scope(model):
+            loss_tracker = BatchLoss(name="loss")
+        self._install(sweep, loss_tracker, train_step)
         model.make_train_function(force=True)
+        return _CompiledSweep(around, sweep, loss_tracker, train_step, model.train_function)
+
+    def _install(self, learning_rate: SweepLearningRate, loss_tracker: BatchLoss, train_step) -> None:
+        # Untracked, as Keras's compile sets the tracker: a tracked metric
+        # would join `model.metrics` for good.
+        with DotNotTrackScope():
+            self._optimizer._learning_rate = learning_rate
+            self._model._loss_tracker = loss_tracker
+        object.__setattr__(self._model, "train_step", train_step)
 
     def remove(self) -> None:
         with DotNotTrackScope():
@@ -60,6 +87,31 @@ class SweepPatch:
         else:
             object.__setattr__(self._model, "train_step", self._own_train_step)
         self._model.train_function = self._train_function
+
+
+_COMPILED_SWEEP = "_keras_lrfinder_compiled_sweep"
+
+
+@dataclasses.dataclass(frozen=True)
+class _CompiledSweep:
+    """A run's swapped-in objects and the train function traced around them."""
+
+    around: tuple  # the model's own optimizer, learning rate, loss tracker, train function and step
+    learning_rate: SweepLearningRate
+    loss_tracker: BatchLoss
+    train_step: Callable
+    train_function: Callable
+
+    def serves(self, around: tuple, sweep: SweepLearningRate) -> bool:
+        """Whether tracing `sweep` into the model as it is now would give this trace."""
+        # Identity, not equality: a recompiled model has new objects, and the
+        # trace holds on to the old ones.
+        return (
+            all(new is old for new, old in zip(around, self.around, strict=True))
+            and sweep.first_iteration == self.learning_rate.first_iteration
+            and sweep.batches_per_update == self.learning_rate.batches_per_update
+            and np.array_equal(sweep.learning_rates, self.learning_rate.learning_rates)
+        )
 
 
 def _distribution_scope(model: keras.Model) -> contextlib.AbstractContextManager:

@@ -136,6 +136,40 @@ def test_a_second_range_test_on_the_same_model_trains_with_its_own_rates():
     np.testing.assert_allclose(applied_learning_rates(recorder, x, y), result.learning_rates, rtol=1e-4)
 
 
+class TrainFunctionProbe(keras.callbacks.Callback):
+    """Notes the train function a fit runs, once the finder before it has put its own in."""
+
+    def __init__(self):
+        super().__init__()
+        self.functions = []
+
+    def on_train_begin(self, logs=None):
+        self.functions.append(self.model.train_function)
+
+
+def test_a_run_again_from_the_same_state_reuses_the_compiled_step_and_no_other_does():
+    x, y = regression_data()
+    y += 3.0
+    model = linear_model()
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    probe = TrainFunctionProbe()
+
+    def run(**kwargs):
+        recorder = Recorder()
+        finder = LRFinder(**{"start_lr": 1e-4, "end_lr": 0.1, "num_steps": 20, "verbose": 0, **kwargs})
+        model.fit(x, y, batch_size=BATCH, epochs=2, shuffle=False, callbacks=[recorder, finder, probe], verbose=0)
+        np.testing.assert_allclose(applied_learning_rates(recorder, x, y)[:20], finder.result.learning_rates, rtol=1e-4)
+        return finder.result
+
+    first, again = run(), run()
+    assert probe.functions[1] is probe.functions[0]
+    assert first.losses.tobytes() == again.losses.tobytes()
+    run(num_steps=25)  # another sweep
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    run()  # from another step count
+    assert len({id(function) for function in probe.functions}) == 3
+
+
 def test_stops_on_divergence_and_restores():
     x, y = regression_data()
     model = mlp()
