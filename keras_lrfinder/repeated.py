@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from keras_lrfinder import suggest
-from keras_lrfinder.result import CurveReading, LRFinderResult, check_format, read_json, write_json
+from keras_lrfinder.result import CurveReading, JsonFile, LRFinderResult, check_format, read_json
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -19,7 +19,7 @@ _FORMAT = "keras-lrfinder-repeated/1"
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class RepeatedLRFinderResult(CurveReading):
+class RepeatedLRFinderResult(CurveReading, JsonFile):
     """The curves of range tests repeated from the same start on other data orders.
 
     `find_lr(..., repeats=k)` returns one. The runs share the sweep; each
@@ -117,15 +117,6 @@ class RepeatedLRFinderResult(CurveReading):
     def from_dict(cls, data: dict[str, Any]) -> RepeatedLRFinderResult:
         check_format(data, _FORMAT, "repeated keras-lrfinder result")
         return cls(tuple(LRFinderResult.from_dict(run) for run in data["runs"]))
-
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Writes the runs to `path` as JSON; `RepeatedLRFinderResult.load` reads them back."""
-        write_json(path, self.to_dict())
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> RepeatedLRFinderResult:
-        """Reads a result written by `save`."""
-        return cls.from_dict(read_json(path))
 
     def __repr__(self) -> str:
         return f"RepeatedLRFinderResult(runs={len(self.runs)}, steps={len(self.learning_rates)})"

@@ -98,8 +98,22 @@ class CurveReading:
         return learning_rate
 
 
+class JsonFile:
+    """`save` and `load` for a class with `to_dict` and `from_dict`."""
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes the result to `path` as strict JSON; `load` reads it back."""
+        with open(path, "w", encoding="utf-8") as file:
+            json.dump(self.to_dict(), file, indent=1)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Any:
+        """Reads a result written by `save`."""
+        return cls.from_dict(read_json(path))
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
-class LRFinderResult(CurveReading):
+class LRFinderResult(CurveReading, JsonFile):
     """The curve of one range test.
 
     Attributes:
@@ -215,15 +229,6 @@ class LRFinderResult(CurveReading):
             else [float(v) for v in data["validation_losses"]],
         )
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Writes the result to `path` as JSON; `LRFinderResult.load` reads it back."""
-        write_json(path, self.to_dict())
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> LRFinderResult:
-        """Reads a result written by `save`."""
-        return cls.from_dict(read_json(path))
-
     def __repr__(self) -> str:
         return (
             f"LRFinderResult(steps={len(self.losses)}, lr={_span(self.learning_rates)}, "
@@ -237,11 +242,6 @@ def check_format(data: dict[str, Any], expected: str, what: str) -> None:
             f"Not a {what}: expected format {expected!r}. "
             f"Received: format={data.get('format')!r}"
         )
-
-
-def write_json(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
-    with open(path, "w", encoding="utf-8") as file:
-        json.dump(data, file, indent=1)
 
 
 def read_json(path: str | os.PathLike[str]) -> dict[str, Any]:

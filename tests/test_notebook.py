@@ -102,6 +102,16 @@ def test_find_lr_shows_one_progress_line_then_why_it_stopped(executed):
     assert suggestion.startswith("Suggested learning rate: ")
 
 
+def test_repeats_plot_the_band_and_give_the_spread_and_a_one_cycle_schedule(executed):
+    repeats = cell_running(executed, "repeats=3")
+    assert shows_image(repeats)
+    assert re.fullmatch(
+        r"Suggested learning rate: \S+, spread \d+\.\d\d decades over 3 runs", *stdout_lines(repeats)
+    )
+    one_cycle = stdout_lines(cell_running(executed, "repeated.one_cycle("))
+    assert re.fullmatch(r"One cycle up to \S+: validation loss \d+\.\d+", *one_cycle)
+
+
 def test_callback_form_leaves_the_progress_bar_to_keras(executed):
     lines = stdout_lines(cell_running(executed, "callbacks=[finder]"))
     assert lines[0] == "Epoch 1/10"
