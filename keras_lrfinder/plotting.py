@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from keras_lrfinder.result import LRFinderResult
 
 
-def plot_result(
-    result: LRFinderResult,
+def plot(
+    result: LRFinderResult | RepeatedLRFinderResult,
     ax: Axes | None = None,
     *,
     method: str | None = None,
@@ -25,7 +25,19 @@ def plot_result(
     show: bool = False,
 ) -> Axes:
     """Draws `result` on `ax` (a new figure if `None`) and returns the Axes."""
+    from keras_lrfinder.repeated import RepeatedLRFinderResult
+
     ax = _axes(ax)
+    if isinstance(result, RepeatedLRFinderResult):
+        _draw_runs(ax, result)
+        spread = result.spread(method) if suggest else math.nan
+    else:
+        _draw_run(ax, result)
+        spread = math.nan
+    return _finish(ax, result, method, suggest, show, spread)
+
+
+def _draw_run(ax: Axes, result: LRFinderResult) -> None:
     rates, smoothed = result.learning_rates, result.smoothed_losses
     (raw_line,) = ax.plot(rates, result.losses, alpha=0.3, linewidth=1, label="loss")
     ax.plot(rates, smoothed, color=raw_line.get_color(), linewidth=2, label="smoothed loss")
@@ -35,19 +47,9 @@ def plot_result(
         shown.append(result.validation_losses)
     _limit_to_curve(ax, np.concatenate(shown), smoothed)
     ax.set_title(f"Learning-rate range test ({result.stop_reason})")
-    return _finish(ax, result, method, suggest, show)
 
 
-def plot_repeated(
-    result: RepeatedLRFinderResult,
-    ax: Axes | None = None,
-    *,
-    method: str | None = None,
-    suggest: bool = True,
-    show: bool = False,
-) -> Axes:
-    """Draws each run faintly, their median curve and its band, and returns the Axes."""
-    ax = _axes(ax)
+def _draw_runs(ax: Axes, result: RepeatedLRFinderResult) -> None:
     rates, median = result.learning_rates, result.smoothed_losses
     for index, run in enumerate(result.runs):
         ax.plot(
@@ -59,8 +61,6 @@ def plot_repeated(
     ax.plot(rates, median, color="tab:blue", linewidth=2, label=f"median of {len(result.runs)} runs")
     _limit_to_curve(ax, np.concatenate([low, high]), median)
     ax.set_title(f"Learning-rate range test, {len(result.runs)} runs")
-    spread = result.spread(method) if suggest else math.nan
-    return _finish(ax, result, method, suggest, show, spread)
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -69,9 +69,7 @@ def _axes(ax: Axes | None) -> Axes:
     return plt.subplots(figsize=(7, 4.5))[1] if ax is None else ax
 
 
-def _finish(
-    ax: Axes, result: Any, method: str | None, suggest: bool, show: bool, spread: float = math.nan
-) -> Axes:
+def _finish(ax: Axes, result: Any, method: str | None, suggest: bool, show: bool, spread: float) -> Axes:
     if result.mode == "exponential":
         ax.set_xscale("log")
     ax.set_xlabel("learning rate" + (" (log scale)" if result.mode == "exponential" else ""))

@@ -5,15 +5,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from keras_lrfinder import suggest
 from keras_lrfinder.result import CurveReading, JsonFile, LRFinderResult, check_format, read_json
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
 _FORMAT = "keras-lrfinder-repeated/1"
 
@@ -96,19 +93,6 @@ class RepeatedLRFinderResult(CurveReading, JsonFile):
         found = self.suggestions(method)
         found = found[np.isfinite(found)]
         return float(np.std(np.log10(found))) if len(found) > 1 else float("nan")
-
-    def plot(
-        self,
-        ax: Axes | None = None,
-        *,
-        method: str | None = None,
-        suggest: bool = True,
-        show: bool = False,
-    ) -> Axes:
-        """Draws every run, the median curve and its band; see `LRFinderResult.plot`."""
-        from keras_lrfinder.plotting import plot_repeated
-
-        return plot_repeated(self, ax=ax, method=method, suggest=suggest, show=show)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": _FORMAT, "runs": [run.to_dict() for run in self.runs]}

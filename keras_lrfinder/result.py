@@ -78,6 +78,32 @@ class CurveReading:
         base_lr, max_lr = self.suggest_range(method)
         return CyclicalLR(base_lr=base_lr, max_lr=max_lr, step_size=step_size, **kwargs)
 
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        method: str | None = None,
+        suggest: bool = True,
+        show: bool = False,
+    ) -> Axes:
+        """Draws loss against learning rate and returns the matplotlib Axes.
+
+        One run's raw losses are faint, the smoothed ones solid (and its
+        validation losses, if any, in orange); repeated runs show each run
+        faintly, their median solid and the band between them shaded. The
+        suggestion (if `suggest` and the curve allows one) is marked with its
+        value, and for repeated runs its spread.
+
+        Args:
+            ax: The Axes to draw on; a new figure if `None`.
+            method: The suggestion rule to mark (default: the default rule).
+            suggest: Whether to mark the suggestion.
+            show: Whether to call `matplotlib.pyplot.show()`.
+        """
+        from keras_lrfinder.plotting import plot
+
+        return plot(self, ax=ax, method=method, suggest=suggest, show=show)
+
     def apply(self, model: keras.Model, method: str | None = None) -> float:
         """Sets `model.optimizer.learning_rate` to the suggestion and returns it.
 
@@ -177,29 +203,6 @@ class LRFinderResult(CurveReading, JsonFile):
         smoothed = smooth(self.losses, self.smoothing)
         smoothed.flags.writeable = False
         return smoothed
-
-    def plot(
-        self,
-        ax: Axes | None = None,
-        *,
-        method: str | None = None,
-        suggest: bool = True,
-        show: bool = False,
-    ) -> Axes:
-        """Draws loss against learning rate and returns the matplotlib Axes.
-
-        The raw losses are faint, the smoothed ones solid, and the suggestion
-        (if `suggest` and the curve allows one) is marked with its value.
-
-        Args:
-            ax: The Axes to draw on; a new figure if `None`.
-            method: The suggestion rule to mark (default: the default rule).
-            suggest: Whether to mark the suggestion.
-            show: Whether to call `matplotlib.pyplot.show()`.
-        """
-        from keras_lrfinder.plotting import plot_result
-
-        return plot_result(self, ax=ax, method=method, suggest=suggest, show=show)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; non-finite losses are written as strings."""
