@@ -10,14 +10,20 @@ CPU) the script
    widens the grid until its best rate has at least two grid points on each
    side. The score of a rate is the validation loss after training, averaged
    over the seeds; a run that blows up scores what the untrained model scores;
-2. runs `keras_lrfinder.find_lr` once per finder seed, with its default
-   sweep (100 steps from 1e-7 to 10, EMA 0.98) and with the alternatives in
-   SWEEPS. Every finder starts from the init of training seed 0; the finder
-   seed shuffles the training data (and seeds dropout), so the seeds differ
-   only in the order of the batches;
-3. asks every rule in `keras_lrfinder.suggest.RULES` for its suggestion on
-   each curve (on the alternative sweeps, only ALTERNATIVE_SWEEP_METHODS) and
-   trains at the suggested rate itself, with the grid's protocol and seeds.
+2. runs `keras_lrfinder.find_lr` once per finder seed and sweep in SWEEPS
+   (1e-7 to 10, EMA 0.98; 300 steps, find_lr's default, and 100 steps). Every
+   finder starts from the init of training seed 0; the finder seed shuffles
+   the training data (and seeds dropout), so the seeds differ only in the
+   order of the batches;
+3. asks the rules in `keras_lrfinder.suggest.RULES` that SWEEP_METHODS names
+   for their suggestion on each curve, and trains at the suggested rate
+   itself, with the grid's protocol and seeds;
+4. on the default sweep's curves, trains with the schedules in
+   SCHEDULE_VARIANTS instead of a constant rate: `OneCycle` from
+   `result.one_cycle(total_steps)`, `CyclicalLR` from
+   `result.cyclical(step_size)`, and candidate ranges for `suggest_range`,
+   each for the grid's number of steps (SCHEDULE_FINDER_SEEDS x
+   SCHEDULE_TRAINING_SEEDS, fewer than the rules get, to bound the compute).
 
 Reported per task and rule:
 - regret: score at the suggestion / best grid score, median over finder seeds
@@ -29,7 +35,9 @@ Reported per task and rule:
 and, over tasks, the median and worst regret, the mean spread and the median
 |distance|, for the tuning tasks (the ones the `knee` rule was designed on),
 the held-out tasks (added after the rule was frozen, only ever reported) and
-all.
+all. Per task and schedule: the regret as above, and the ratio of its score to
+the constant rate's at the same curve's suggestion, both on the schedule
+comparison's training seeds.
 
 Every training, every grid and every finder curve is cached in
 benchmarks/results/suggestion_quality.json, written as it goes; a rerun
@@ -61,22 +69,25 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import keras_lrfinder  # noqa: E402
-from keras_lrfinder import NoSuggestionError  # noqa: E402
+from keras_lrfinder import NoSuggestionError, suggest  # noqa: E402
 from keras_lrfinder.state import TrainingState  # noqa: E402
-from keras_lrfinder.suggest import DEFAULT_METHOD, RULES  # noqa: E402
+from keras_lrfinder.suggest import DEFAULT_METHOD, RULES, _usable_curve, get_rule  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 CACHE = RESULTS / "suggestion_quality.json"
 TABLE = RESULTS / "suggestion_quality.md"
 COMMAND = "KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/suggestion_quality.py"
 TRAINING_SEEDS = (0, 1, 2, 3)
-# Range tests: find_lr's defaults, and alternatives to them (keyword arguments to find_lr).
-SWEEPS: dict[str, dict[str, float]] = {"default": {}, "300 steps": {"num_steps": 300}}
-ALTERNATIVE_SWEEP_METHODS = (
-    "knee",
-    "valley",
-    "minimum",
-)  # the rules scored on the sweeps other than the default
+# Range tests, as keyword arguments to find_lr, named by what they set, so
+# that a change of find_lr's defaults cannot change what a name stands for.
+SWEEPS: dict[str, dict[str, float]] = {
+    "300 steps": {"num_steps": 300},
+    "100 steps": {"num_steps": 100},
+}
+DEFAULT_SWEEP = "300 steps"  # find_lr's default
+# The rules scored on each sweep: all of them on 100 steps, find_lr's default
+# when they were first compared; the contenders on 300 steps.
+SWEEP_METHODS = {"300 steps": ("knee", "valley", "minimum"), "100 steps": tuple(RULES)}
 FINDER_SEEDS = (0, 1, 2, 3, 4)
 POINTS_PER_DECADE = 4
 GRID_START = 6  # grid points on each side of the task's first guess
@@ -84,6 +95,8 @@ GRID_MARGIN = 2  # grid points the best rate must have on each side
 LOWEST_GRID_LR, HIGHEST_GRID_LR = 1e-6, 30.0
 
 Data = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
+LearningRate = float | LearningRateSchedule
 
 
 @dataclasses.dataclass(frozen=True)
@@ -549,28 +562,52 @@ class Trainer:
         )
         self._models: dict[int, tuple[keras.Model, TrainingState]] = {}
 
+    @property
+    def total_steps(self) -> int:
+        """The optimizer steps of a training: `fit` takes the epochs' shuffles as one."""
+        return math.ceil(self.task.epochs * len(self.x_train) / self.task.batch_size)
+
     def model(self, seed: int) -> keras.Model:
         if seed not in self._models:
-            keras.utils.set_random_seed(seed)
-            model = self.task.build_model()
-            loss = (
-                keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-                if self.task.loss == CROSS_ENTROPY
-                else self.task.loss
-            )
-            model.compile(optimizer=self.task.optimizer(), loss=loss)
+            model = self._compiled_model(seed)
             self._models[seed] = (model, TrainingState.capture(model))
         model, init = self._models[seed]
         init.restore()
         return model
 
+    def _compiled_model(
+        self, seed: int, schedule: LearningRateSchedule | None = None
+    ) -> keras.Model:
+        """The model with the init of `seed`, compiled with the task's optimizer.
+
+        With `schedule`, the optimizer follows it; otherwise its rate is a
+        variable, which `train` sets.
+        """
+        keras.utils.set_random_seed(seed)
+        model = self.task.build_model()
+        optimizer = self.task.optimizer()
+        if schedule is not None:
+            optimizer.learning_rate = schedule
+        loss = (
+            keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+            if self.task.loss == CROSS_ENTROPY
+            else self.task.loss
+        )
+        model.compile(optimizer=optimizer, loss=loss)
+        return model
+
     def untrained_score(self) -> float:
         return self._evaluate(self.model(TRAINING_SEEDS[0]))
 
-    def train(self, learning_rate: float, seed: int) -> float:
-        """Validation loss after training at `learning_rate`; NaN where the run blew up."""
-        model = self.model(seed)
-        model.optimizer.learning_rate = learning_rate
+    def train(self, learning_rate: LearningRate, seed: int) -> float:
+        """Validation loss after training at a rate or a schedule; NaN where the run blew up."""
+        if isinstance(learning_rate, LearningRateSchedule):
+            # A schedule's constants are compiled into the train step, so each
+            # one gets a model of its own, built with the same init.
+            model = self._compiled_model(seed, learning_rate)
+        else:
+            model = self.model(seed)
+            model.optimizer.learning_rate = learning_rate
         keras.utils.set_random_seed(seed)
         order = self._order(seed, self.task.epochs)
         model.fit(
@@ -586,7 +623,7 @@ class Trainer:
     def find(self, finder_seed: int, sweep: dict[str, float]) -> keras_lrfinder.LRFinderResult:
         model = self.model(TRAINING_SEEDS[0])
         keras.utils.set_random_seed(finder_seed)
-        num_steps = sweep.get("num_steps", 100)
+        num_steps = sweep["num_steps"]
         order = self._order(
             finder_seed, math.ceil(num_steps * self.task.batch_size / len(self.x_train))
         )
@@ -622,18 +659,42 @@ def lr_key(learning_rate: float) -> str:
     return f"{learning_rate:.3g}"
 
 
+def rounded(learning_rate: LearningRate) -> LearningRate:
+    """The rate, or the schedule, that a cache key stands for: rates to 3 significant digits."""
+    if isinstance(learning_rate, LearningRateSchedule):
+        config = {
+            name: float(lr_key(value)) if isinstance(value, float) else value
+            for name, value in learning_rate.get_config().items()
+        }
+        return type(learning_rate).from_config(config)
+    return float(lr_key(learning_rate))
+
+
+def training_key(learning_rate: LearningRate) -> str:
+    """A constant rate's key is the rate; a schedule's, its class and rounded arguments."""
+    if isinstance(learning_rate, LearningRateSchedule):
+        arguments = ", ".join(
+            f"{name}={value!r}" for name, value in rounded(learning_rate).get_config().items()
+        )
+        return f"{type(learning_rate).__name__}({arguments})"
+    return lr_key(learning_rate)
+
+
 class Cache:
     def __init__(self, path: Path, refresh: bool):
         self.path = path
         self.data = {} if refresh or not path.exists() else json.loads(path.read_text())
         self.data.setdefault("tasks", {})
         self.data.setdefault("compute_seconds", 0.0)
+        self.data.setdefault("schedule_compute_seconds", 0.0)
 
     def task(self, name: str) -> dict:
         return self.data["tasks"].setdefault(name, {"trainings": {}, "curves": {}})
 
-    def add_compute(self, seconds: float) -> None:
+    def add_compute(self, seconds: float, schedule: bool) -> None:
         self.data["compute_seconds"] += seconds
+        if schedule:
+            self.data["schedule_compute_seconds"] += seconds
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -659,10 +720,10 @@ class Lab:
             self._trainer = Trainer(self.task)
         return self._trainer
 
-    def _timed(self, compute: Callable[[], object]) -> object:
+    def _timed(self, compute: Callable[[], object], schedule: bool = False) -> object:
         started = time.perf_counter()
         value = compute()
-        self.cache.add_compute(time.perf_counter() - started)
+        self.cache.add_compute(time.perf_counter() - started, schedule)
         return value
 
     def untrained_score(self) -> float:
@@ -671,15 +732,16 @@ class Lab:
             self.cache.save()
         return self.entry["untrained"]
 
-    def score(self, learning_rate: float) -> float:
-        """Mean validation loss over the training seeds; a blown-up run counts as untrained."""
-        key = lr_key(learning_rate)
+    def score(self, learning_rate: LearningRate, seeds: tuple[int, ...] = TRAINING_SEEDS) -> float:
+        """Mean validation loss over `seeds`; a blown-up run counts as untrained."""
+        learning_rate = rounded(learning_rate)
         losses = []
-        for seed in TRAINING_SEEDS:
-            trainings = self.entry["trainings"].setdefault(key, {})
+        for seed in seeds:
+            trainings = self.entry["trainings"].setdefault(training_key(learning_rate), {})
             if str(seed) not in trainings:
-                train = functools.partial(self.trainer.train, float(key), seed)
-                trainings[str(seed)] = self._timed(train)
+                train = functools.partial(self.trainer.train, learning_rate, seed)
+                schedule = isinstance(learning_rate, LearningRateSchedule)
+                trainings[str(seed)] = self._timed(train, schedule)
                 self.cache.save()
             loss = trainings[str(seed)]
             untrained = self.untrained_score()
@@ -709,6 +771,179 @@ class Lab:
             curves[str(finder_seed)] = result.to_dict()
             self.cache.save()
         return keras_lrfinder.LRFinderResult.from_dict(curves[str(finder_seed)])
+
+
+# --- Schedules from the range test, against a constant rate. ---
+
+SCHEDULE_FINDER_SEEDS = (0, 1, 2)
+SCHEDULE_TRAINING_SEEDS = (0, 1)
+CYCLES = 2  # CyclicalLR's full cycles per training, so it ends at base_lr as Smith advises
+START_OF_FALL_DEPTH = 0.1  # how far from its start towards its lowest the loss has fallen
+
+Curve = Callable[[np.ndarray, np.ndarray], float]  # a rate read off (learning_rates, losses)
+MakeLearningRate = Callable[[keras_lrfinder.LRFinderResult, int], LearningRate]
+
+
+def cyclical_step_size(total_steps: int) -> int:
+    return total_steps // (2 * CYCLES)
+
+
+def lowest_loss_rate(learning_rates: np.ndarray, losses: np.ndarray) -> float:
+    rates, values = _usable_curve(learning_rates, losses)
+    return float(rates[np.argmin(values)])
+
+
+def start_of_fall(learning_rates: np.ndarray, losses: np.ndarray) -> float:
+    """The first rate where the loss is START_OF_FALL_DEPTH of the way down to its lowest."""
+    rates, values = _usable_curve(learning_rates, losses)
+    level = values[0] - START_OF_FALL_DEPTH * (values[0] - values.min())
+    return float(rates[np.argmax(values < level)])
+
+
+def one_cycle_peaking_at(peak: Curve) -> MakeLearningRate:
+    def make(result: keras_lrfinder.LRFinderResult, total_steps: int) -> LearningRate:
+        return keras_lrfinder.OneCycle(
+            peak(result.learning_rates, result.smoothed_losses), total_steps
+        )
+
+    return make
+
+
+def cyclical_between(base: Curve, peak: Curve) -> MakeLearningRate:
+    def make(result: keras_lrfinder.LRFinderResult, total_steps: int) -> LearningRate:
+        max_lr = peak(result.learning_rates, result.smoothed_losses)
+        base_lr = base(result.learning_rates, result.smoothed_losses)
+        if base_lr >= max_lr:
+            raise NoSuggestionError(f"base_lr={base_lr:.3g} is not below max_lr={max_lr:.3g}")
+        return keras_lrfinder.CyclicalLR(base_lr, max_lr, cyclical_step_size(total_steps))
+
+    return make
+
+
+def times(factor: float, rule: Curve) -> Curve:
+    return lambda learning_rates, losses: factor * rule(learning_rates, losses)
+
+
+default_rule = get_rule(None)
+CONSTANT = "constant at suggestion()"
+# What the package gives (its rows change with suggest_range), then candidate
+# ranges for suggest_range, spelled out so that they do not.
+SCHEDULE_VARIANTS: dict[str, MakeLearningRate] = {
+    CONSTANT: lambda result, total_steps: result.suggestion(),
+    "one_cycle(total_steps)": lambda result, total_steps: result.one_cycle(total_steps),
+    "cyclical(step_size)": lambda result, total_steps: result.cyclical(
+        cyclical_step_size(total_steps)
+    ),
+    "1cycle max=valley": one_cycle_peaking_at(default_rule),
+    "1cycle max=3×valley": one_cycle_peaking_at(times(3, default_rule)),
+    "1cycle max=lowest/3": one_cycle_peaking_at(times(1 / 3, lowest_loss_rate)),
+    "1cycle max=lowest/10": one_cycle_peaking_at(suggest.minimum),
+    "1cycle max=knee": one_cycle_peaking_at(suggest.knee),
+    "CLR valley/4..valley": cyclical_between(times(1 / 4, default_rule), default_rule),
+    "CLR valley/10..valley": cyclical_between(times(1 / 10, default_rule), default_rule),
+    "CLR fall start..valley": cyclical_between(start_of_fall, default_rule),
+    "CLR max/10..lowest×0.3": cyclical_between(
+        times(0.03, lowest_loss_rate), times(0.3, lowest_loss_rate)
+    ),
+}
+
+
+@dataclasses.dataclass
+class ScheduleScore:
+    regret: float  # against the grid's best constant rate
+    against_constant: float  # against the constant rate at the same curve's suggestion
+    failures: int
+
+
+def score_schedules(lab: Lab, grid: dict[float, float]) -> dict[str, ScheduleScore]:
+    """Every variant on the default sweep's curves, scored on SCHEDULE_TRAINING_SEEDS."""
+    untrained = lab.untrained_score()
+    best = lab.score(min(grid, key=grid.get), SCHEDULE_TRAINING_SEEDS)
+    curves = [lab.curve(DEFAULT_SWEEP, seed) for seed in SCHEDULE_FINDER_SEEDS]
+
+    def losses(make: MakeLearningRate) -> tuple[list[float], int]:
+        """The score on each curve (a curve without a range scores as untrained), and failures."""
+        per_curve = []
+        for curve in curves:
+            try:
+                learning_rate = make(curve, lab.trainer.total_steps)
+            except NoSuggestionError:
+                per_curve.append(None)
+                continue
+            per_curve.append(lab.score(learning_rate, SCHEDULE_TRAINING_SEEDS))
+        return [untrained if s is None else s for s in per_curve], per_curve.count(None)
+
+    constant, _ = losses(SCHEDULE_VARIANTS[CONSTANT])
+    scored = {}
+    for name, make in SCHEDULE_VARIANTS.items():
+        variant, failures = losses(make)
+        scored[name] = ScheduleScore(
+            regret=statistics.median(loss / best for loss in variant),
+            against_constant=statistics.median(
+                loss / at_constant for loss, at_constant in zip(variant, constant)
+            ),
+            failures=failures,
+        )
+    return scored
+
+
+def schedule_section(
+    scores: dict[str, dict[str, ScheduleScore]], tasks: list[Task], cache: Cache
+) -> list[str]:
+    variants = list(SCHEDULE_VARIANTS)
+    lines = [
+        f"## Schedules from the range test ({DEFAULT_SWEEP})",
+        "",
+        "Compute (the schedule trainings, as cached): "
+        f"{cache.data['schedule_compute_seconds'] / 60:.1f} min.",
+        "",
+        f"Each task trains for its grid's epochs, from the range test's curve ({DEFAULT_SWEEP}, "
+        f"finder seeds {list(SCHEDULE_FINDER_SEEDS)}), with training seeds "
+        f"{list(SCHEDULE_TRAINING_SEEDS)}: at the constant suggested rate, with "
+        "`result.one_cycle(total_steps)` (OneCycle's defaults, total_steps = the training's "
+        f"steps), with `result.cyclical(step_size)` ({CYCLES} triangular cycles, "
+        f"step_size = total_steps // {2 * CYCLES}, 1 to 2 epochs on these tasks), and with "
+        "candidate ranges for `suggest_range`: one-cycle peaks (max_lr) at the `valley` "
+        "suggestion, 3 times it, the rate of the lowest smoothed loss / 3, / 10 (`minimum`) "
+        "and `knee`; CLR up to the `valley` suggestion from max/4 (Smith), max/10 and the "
+        f"start of the fall (the first rate where the smoothed loss is {START_OF_FALL_DEPTH:.0%} "
+        "of the way down to its lowest), and up to 0.3 times the lowest loss's rate from "
+        "max/10. The rows `one_cycle(total_steps)` and `cyclical(step_size)` are what the "
+        "package gives, with `suggest_range`'s rule.",
+        "",
+        "regret: validation loss / the best grid rate's, both on these training seeds "
+        "(median over finder seeds); vs constant: validation loss / the constant "
+        "suggested rate's on the same curve (median over finder seeds; below 1: the "
+        "schedule wins); won: tasks where it is below 1.",
+        "",
+        "| tasks | schedule | median regret | worst regret | median vs constant "
+        "| worst vs constant | won |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, group in task_groups(tasks):
+        for variant in variants:
+            per_task = [scores[task.name][variant] for task in group]
+            regrets = [score.regret for score in per_task]
+            ratios = [score.against_constant for score in per_task]
+            lines.append(
+                f"| {label} ({len(group)} tasks) | {variant} "
+                f"| {statistics.median(regrets):.3f} | {max(regrets):.3f} "
+                f"| {statistics.median(ratios):.3f} | {max(ratios):.3f} "
+                f"| {sum(ratio < 1 for ratio in ratios)}/{len(group)} |"
+            )
+    lines += [
+        "",
+        "| task | split | " + " | ".join(variants) + " |",
+        "|---|---|" + "---|" * len(variants),
+    ]
+    for task in tasks:
+        cells = []
+        for variant in variants:
+            score = scores[task.name][variant]
+            failed = f", {score.failures} none" if score.failures else ""
+            cells.append(f"{score.regret:.3f} (×{score.against_constant:.2f}{failed})")
+        lines.append(f"| {task.name} | {task.split} | " + " | ".join(cells) + " |")
+    return [*lines, "", "Cells: regret (× the constant suggested rate's loss).", ""]
 
 
 # --- Scoring the rules. ---
@@ -744,18 +979,21 @@ def score_rule(lab: Lab, sweep: str, method: str, grid: dict[float, float]) -> R
     )
 
 
-def summary_rows(
-    scores: dict[str, dict[str, RuleScore]], methods: list[str], tasks: list[Task]
-) -> list[str]:
-    rows = []
+def task_groups(tasks: list[Task]) -> list[tuple[str, list[Task]]]:
+    """The tuning tasks, the held-out tasks and all, leaving out an empty group."""
     groups = [
         ("tuning", [t for t in tasks if t.split == "tuning"]),
         ("held-out", [t for t in tasks if t.split == "held-out"]),
         ("all", tasks),
     ]
-    for label, group in groups:
-        if not group:
-            continue
+    return [(label, group) for label, group in groups if group]
+
+
+def summary_rows(
+    scores: dict[str, dict[str, RuleScore]], methods: list[str], tasks: list[Task]
+) -> list[str]:
+    rows = []
+    for label, group in task_groups(tasks):
         for method in methods:
             per_task = [scores[t.name][method] for t in group]
             regrets = [s.regret for s in per_task]
@@ -770,11 +1008,10 @@ def summary_rows(
 
 def sweep_section(sweep: str, scores, grids, tasks: list[Task]) -> list[str]:
     methods = list(scores[tasks[0].name])
-    settings = (
-        ", ".join(f"{key}={value}" for key, value in SWEEPS[sweep].items()) or "find_lr's defaults"
-    )
+    settings = ", ".join(f"{key}={value}" for key, value in SWEEPS[sweep].items())
+    default = ", find_lr's default" if sweep == DEFAULT_SWEEP else ""
     lines = [
-        f"## Range test: {sweep} ({settings})",
+        f"## Range test: {sweep} ({settings}{default})",
         "",
         "| tasks | rule | median regret | worst regret | mean spread (decades) "
         "| median abs distance (decades) |",
@@ -804,7 +1041,7 @@ def sweep_section(sweep: str, scores, grids, tasks: list[Task]) -> list[str]:
     ]
 
 
-def report(scores, grids, tasks, cache: Cache, wall_seconds: float) -> str:
+def report(scores, schedule_scores, grids, tasks, cache: Cache, wall_seconds: float) -> str:
     lines = [
         "# Suggestion quality: regret against a grid search, spread across finder seeds",
         "",
@@ -815,7 +1052,8 @@ def report(scores, grids, tasks, cache: Cache, wall_seconds: float) -> str:
         f"on {os.cpu_count()} CPU cores, Keras {keras.__version__} on {keras.backend.backend()}; "
         f"this run: {wall_seconds:.0f} s.",
         "",
-        "Range tests: `find_lr` (100 steps, 1e-7 to 10, EMA 0.98 unless stated), "
+        f"Range tests: `find_lr` (1e-7 to 10, EMA 0.98; {DEFAULT_SWEEP}, its default, "
+        "unless stated), "
         f"finder seeds {list(FINDER_SEEDS)}; "
         f"trainings: seeds {list(TRAINING_SEEDS)}, grid {POINTS_PER_DECADE} rates per decade. "
         f"Default rule: `{DEFAULT_METHOD}`.",
@@ -831,6 +1069,8 @@ def report(scores, grids, tasks, cache: Cache, wall_seconds: float) -> str:
     ]
     for sweep in scores:
         lines += sweep_section(sweep, scores[sweep], grids, tasks)
+    if schedule_scores:
+        lines += schedule_section(schedule_scores, tasks, cache)
     lines += [
         "## Tasks",
         "",
@@ -866,23 +1106,22 @@ def main(argv: list[str] | None = None) -> None:
     cache = Cache(CACHE, args.refresh)
     scores: dict[str, dict[str, dict[str, RuleScore]]] = {sweep: {} for sweep in sweeps}
     grids = {}
+    schedule_scores: dict[str, dict[str, ScheduleScore]] = {}
     for task in tasks:
         lab = Lab(task, cache)
         grids[task.name] = lab.grid()
         for sweep in sweeps:
-            scored = (
-                methods
-                if sweep == "default"
-                else [m for m in methods if m in ALTERNATIVE_SWEEP_METHODS]
-            )
+            scored = [method for method in methods if method in SWEEP_METHODS[sweep]]
             scores[sweep][task.name] = {
                 method: score_rule(lab, sweep, method, grids[task.name]) for method in scored
             }
+        if DEFAULT_SWEEP in sweeps:
+            schedule_scores[task.name] = score_schedules(lab, grids[task.name])
         print(
             f"{task.name}: done ({cache.data['compute_seconds'] / 60:.1f} min of compute so far)",
             file=sys.stderr,
         )
-    table = report(scores, grids, tasks, cache, time.perf_counter() - started)
+    table = report(scores, schedule_scores, grids, tasks, cache, time.perf_counter() - started)
     print(table)
     if not (args.tasks or args.methods or args.sweeps):
         TABLE.write_text(table)

@@ -167,14 +167,25 @@ DEFAULT_METHOD = "valley"
 def suggest_range(
     learning_rates: ArrayLike, losses: ArrayLike, method: str | None = None
 ) -> tuple[float, float]:
-    """Bounds `(base_lr, max_lr)` for cyclical and one-cycle training.
+    """Bounds `(base_lr, max_lr)` for one-cycle and cyclical training.
 
-    `max_lr` is the suggestion of `method` (the default rule for `None`): the
-    rate the curve says training can take, which a cycle reaches at its peak,
-    as fastai pairs `lr_find` with `fit_one_cycle`. `base_lr` is a quarter of
-    it, the lower bound Smith (2015, section 3.3) gives for cyclical rates.
+    `max_lr` is three times the suggestion of `method`, which here defaults
+    to `minimum` (making `max_lr` 0.3 times the rate of the lowest loss), but
+    never above the rate of the lowest loss, past which the loss rises.
+    `base_lr` is a quarter of `max_lr`, the lower bound Smith (2015, section
+    3.3) gives for cyclical rates. A cycle holds its peak only briefly, so the
+    peak can be higher than a constant rate. In
+    benchmarks/suggestion_quality.py (14 tasks, 300-step range tests),
+    one-cycle training peaking at the `valley` suggestion did worse than the
+    constant `valley` rate on 11 tasks; peaking at this `max_lr` it did
+    better on 13 (median loss 0.90 times the constant rate's), and better
+    than the best constant rate of a grid search on most (median 0.95 times
+    its loss). As `base_lr`, a quarter of the peak beat a tenth and the start
+    of the fall below a `valley` peak, and matched a tenth below this one.
     """
-    max_lr = get_rule(method)(learning_rates, losses)
+    rule = get_rule("minimum" if method is None else method)
+    rates, values = _usable_curve(learning_rates, losses)
+    max_lr = min(3 * rule(learning_rates, losses), float(rates[np.argmin(values)]))
     return max_lr / 4, max_lr
 
 

@@ -232,3 +232,85 @@ def test_any_curve_gets_a_rate_inside_the_sweep_or_no_suggestion(losses, mode):
             continue
         assert math.isfinite(learning_rate), name
         assert rates[0] <= learning_rate <= rates[-1], name
+
+
+@settings(max_examples=300, deadline=None)
+@given(losses=curves, mode=st.sampled_from(["exponential", "linear"]))
+def test_any_curve_gets_a_range_with_its_top_inside_the_sweep_or_no_suggestion(losses, mode):
+    if len(losses) < 2:
+        rates = np.full(len(losses), 1e-3)
+    else:
+        rates = sweep_learning_rates(1e-7, 10.0, len(losses), mode)
+    try:
+        base_lr, max_lr = suggest.suggest_range(rates, losses)
+    except NoSuggestionError:
+        return
+    assert 0 < base_lr < max_lr
+    assert rates[0] <= max_lr <= rates[-1]
+
+
+def test_the_range_of_a_typical_curve_lies_on_its_fall():
+    rates, losses = typical_curve(noise=0.02)
+    smoothed = smooth(losses, 0.98)
+    usable_rates, usable = _usable_curve(rates, smoothed)
+    lowest = usable_rates[np.argmin(usable)]
+    base_lr, max_lr = suggest.suggest_range(rates, smoothed)
+    assert usable_rates[0] < base_lr < max_lr < lowest
+
+
+def test_the_range_depends_only_on_the_curve():
+    rates, losses = typical_curve(noise=0.02)
+    smoothed = smooth(losses, 0.98)
+    before = smoothed.copy()
+    first = suggest.suggest_range(rates, smoothed)
+    assert suggest.suggest_range(list(rates), list(smoothed)) == first
+    assert suggest.suggest_range(rates, smoothed) == first
+    np.testing.assert_array_equal(smoothed, before)
+
+
+@pytest.mark.parametrize("method", [None, *sorted(RULES)])
+def test_a_rising_curve_gets_no_range(method):
+    rates = sweep_learning_rates(1e-7, 10.0, 100)
+    with pytest.raises(NoSuggestionError, match="never falls"):
+        suggest.suggest_range(rates, np.linspace(1.0, 5.0, 100), method)
+
+
+def test_the_range_names_an_unknown_method():
+    rates, losses = typical_curve()
+    with pytest.raises(ValueError, match="Received: method='fastest'"):
+        suggest.suggest_range(rates, losses, "fastest")
+
+
+def test_the_range_peaks_at_three_times_minimum_and_starts_a_quarter_below():
+    rates, losses = typical_curve(noise=0.02)
+    smoothed = smooth(losses, 0.98)
+    usable_rates, usable = _usable_curve(rates, smoothed)
+    base_lr, max_lr = suggest.suggest_range(rates, smoothed)
+    assert max_lr == pytest.approx(0.3 * usable_rates[np.argmin(usable)])
+    assert base_lr == max_lr / 4
+
+
+def test_the_range_of_a_named_rule_peaks_at_three_times_its_suggestion():
+    rates, losses = typical_curve(noise=0.02)
+    smoothed = smooth(losses, 0.98)
+    assert suggest.suggest_range(rates, smoothed, "valley")[1] == pytest.approx(
+        3 * suggest.valley(rates, smoothed)
+    )
+
+
+def test_the_range_peaks_no_higher_than_the_lowest_loss():
+    # The steepest fall is right before the bottom: three times it is past the bottom.
+    rates = sweep_learning_rates(1e-6, 1.0, 60)
+    losses = np.ones(60)
+    losses[30:] = 0.2
+    losses[31:] = np.linspace(0.1, 0.3, 29)
+    assert suggest.suggest_range(rates, losses, "steepest")[1] == rates[31]
+
+
+@settings(max_examples=100, deadline=None)
+@given(shape=curve_shapes, num_steps=st.sampled_from([100, 300]))
+def test_the_range_of_a_range_test_curve_lies_inside_the_sweep(shape, num_steps):
+    log_best, noise, seed = shape
+    rates, losses = typical_curve(num_steps, best_lr=10**log_best, noise=noise, seed=seed)
+    base_lr, max_lr = suggest.suggest_range(rates, smooth(losses, 0.98))
+    assert rates[0] <= base_lr < max_lr <= rates[-1]
