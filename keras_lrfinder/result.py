@@ -46,10 +46,14 @@ class CurveReading:
         return suggest.get_rule(method)(self.learning_rates, self.smoothed_losses)
 
     def suggest_range(self, method: str | None = None) -> tuple[float, float]:
-        """Returns `(base_lr, max_lr)` for cyclical or one-cycle training.
+        """Returns `(base_lr, max_lr)` for one-cycle or cyclical training.
 
-        `max_lr` is the suggestion of `method` and `base_lr` a quarter of it;
-        see `keras_lrfinder.suggest.suggest_range`.
+        `max_lr` is three times the suggestion of `method` (`"minimum"` for
+        `None`, so 0.3 times the rate of the lowest loss), at most the rate of
+        the lowest loss; `base_lr` is a quarter of it. A cycle passes its
+        peak quickly, so the peak sits well above the constant rate that
+        `suggestion()` gives; see `keras_lrfinder.suggest.suggest_range` for
+        the benchmark behind it.
         """
         return suggest.suggest_range(self.learning_rates, self.smoothed_losses, method)
 
@@ -58,7 +62,7 @@ class CurveReading:
 
         Args:
             total_steps: The optimizer steps the training will take.
-            method: The suggestion rule behind the range.
+            method: The suggestion rule behind the range (see `suggest_range`).
             **kwargs: Passed on to `OneCycle` (`pct_start`, `div_factor`, ...).
         """
         from keras_lrfinder.schedules import OneCycle
@@ -70,7 +74,7 @@ class CurveReading:
 
         Args:
             step_size: Half a cycle, in optimizer steps.
-            method: The suggestion rule behind the range.
+            method: The suggestion rule behind the range (see `suggest_range`).
             **kwargs: Passed on to `CyclicalLR` (`mode`, `gamma`).
         """
         from keras_lrfinder.schedules import CyclicalLR

@@ -328,8 +328,8 @@ def test_a_result_builds_both_schedules_from_its_range():
 
     result = LRFinderResult(*typical_curve(noise=0.02))
     base_lr, max_lr = result.suggest_range()
-    assert base_lr == max_lr / 4 and max_lr == result.suggestion()
-    assert result.suggest_range("minimum")[1] == result.suggestion("minimum")
+    assert base_lr == max_lr / 4 and max_lr == pytest.approx(3 * result.suggestion("minimum"))
+    assert result.suggest_range("valley")[1] == pytest.approx(3 * result.suggestion("valley"))
 
     one_cycle = result.one_cycle(total_steps=1000, pct_start=0.25)
     assert isinstance(one_cycle, OneCycle)
@@ -339,4 +339,4 @@ def test_a_result_builds_both_schedules_from_its_range():
     assert (cyclical.base_lr, cyclical.max_lr, cyclical.step_size, cyclical.mode) == (base_lr, max_lr, 200, "triangular2")
 
     repeated = RepeatedLRFinderResult((result, LRFinderResult(*typical_curve(noise=0.02, seed=1))))
-    assert repeated.one_cycle(total_steps=10).max_lr == repeated.suggestion()
+    assert repeated.one_cycle(total_steps=10).max_lr == repeated.suggest_range()[1]
