@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import threading
@@ -112,6 +113,17 @@ class LRFinder(keras.callbacks.Callback):
         self._patch: SweepPatch | None = None
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        # A lock cannot be copied; copy.deepcopy (KerasTuner copies callbacks
+        # for each trial) and pickle get a new one.
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def on_train_begin(self, logs=None):
         model = self.model
         if model.steps_per_execution != 1:
@@ -126,11 +138,11 @@ class LRFinder(keras.callbacks.Callback):
         self._update_losses: list[float] = []
         self._batches = 0
         self._losses_arrived: dict[int, float] = {}
-        self._state_reads: dict[int, tuple[int | None, float | None]] = {}
-        self._batches_read = 0
+        self._state_reads: dict[int, tuple[int, float | None]] = {}
         self._next_batch = 0
-        self._last_batch = None
+        self._last_ended = -1
         self._stopped = False
+        self._fit_thread = threading.current_thread()
         self._ema = ExponentialMovingAverage(self.smoothing)
         self._best_loss = math.inf
         self._stop_reason: StopReason = "interrupted"
@@ -151,9 +163,10 @@ class LRFinder(keras.callbacks.Callback):
         step, as without callbacks. The finder records the steps in their
         order all the same; it reads the training state it needs (the step
         count of mixed precision's `LossScaleOptimizer`, the validation loss)
-        in the main thread before the next step, and stops `fit` a step or
-        two after the loss blows up instead of at once (the restore undoes
-        those steps as well).
+        in the train loop's thread before the next step, and stops `fit` a
+        few steps after the loss blows up instead of at once (the restore
+        undoes those steps as well). Run in the train loop's thread, it reads
+        the state and stops at the very step.
 
         Not in a multi-process JAX run: there every process must stop at the
         same step, and only a callback run in step with training decides
@@ -165,38 +178,43 @@ class LRFinder(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         # Keras has waited for every batch of the last epoch by now.
         self._next_batch = 0
-        self._last_batch: int | None = None
+        self._last_ended = -1
+        self._losses_arrived.clear()
+        self._state_reads.clear()
 
     def on_train_batch_begin(self, batch, logs=None):
         if batch > 0:
-            self._read_state_after(batch - 1)
-        self._last_batch = batch
+            with self._lock:
+                self._read_state_after(batch - 1)
 
     def on_train_batch_end(self, batch, logs=None):
         with self._lock:
-            if self._patch is not None:
-                self._losses_arrived[batch] = float(logs["loss"])
-                self._record_in_order()
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self._last_batch is not None:
-            self._read_state_after(self._last_batch)
-
-    def _read_state_after(self, batch: int) -> None:
-        # In the main thread, between steps: the state is that of `batch`.
-        if not self._reads_state:
-            return
-        with self._lock:
             if self._patch is None:
                 return
-            _ = self.model  # on JAX, Callback.model syncs the training state into the variables
-            sweep = self._patch.learning_rate
-            applied = sweep.batches_applied() if self._steps_can_be_skipped else self._batches_read + 1
-            self._batches_read = applied
-            updated = (sweep.first_iteration + applied) % sweep.batches_per_update == 0
-            validation_loss = self._validation_loss() if self.validation_data is not None and updated else None
-            self._state_reads[batch] = (applied, validation_loss)
+            self._losses_arrived[batch] = float(logs["loss"])
+            self._last_ended = max(self._last_ended, batch)
+            if threading.current_thread() is self._fit_thread:
+                # In step with training, the state is this batch's now: no
+                # need to wait for the next step, nor to let it run.
+                self._read_state_after(batch)
             self._record_in_order()
+
+    def on_epoch_end(self, epoch, logs=None):
+        with self._lock:
+            self._read_state_after(self._last_ended)
+
+    def _read_state_after(self, batch: int) -> None:
+        # The caller holds the lock and runs between steps in the train loop's
+        # thread, where the training state is that of the last step run.
+        if not self._reads_state or self._patch is None or batch < self._next_batch or batch in self._state_reads:
+            return
+        _ = self.model  # on JAX, Callback.model syncs the training state into the variables
+        sweep = self._patch.learning_rate
+        applied = sweep.batches_applied()
+        updated = (sweep.first_iteration + applied) % sweep.batches_per_update == 0
+        validation_loss = self._validation_loss() if self.validation_data is not None and updated else None
+        self._state_reads[batch] = (applied, validation_loss)
+        self._record_in_order()
 
     def _record_in_order(self) -> None:
         # Calls on worker threads can overlap and finish out of order.
@@ -211,7 +229,7 @@ class LRFinder(keras.callbacks.Callback):
         if self._stopped:
             return  # steps that ran while the stop reached the train loop
         sweep = self._patch.learning_rate
-        batches = applied if self._steps_can_be_skipped else self._batches + 1
+        batches = self._batches + 1 if applied is None else applied
         if batches == self._batches and math.isfinite(loss):
             return  # mixed precision skipped this step: no update, no point
         self._batches = batches
@@ -286,10 +304,14 @@ class LRFinder(keras.callbacks.Callback):
         self.restore()
 
     def _validation_loss(self) -> float:
-        x, y, sample_weight = (*self.validation_data, None)[:3]
-        model = self.model  # on JAX, syncs the step's training state into the variables
-        y_pred = model(x, training=False)
-        loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(tuple(self.validation_data))
+        model = self._model  # its variables hold this step's state: _read_state_after synced them
+        # A scope that drops what compute_loss writes to the per-output loss
+        # metrics of a multi-output model, which training reports; and on
+        # torch no autograd graph, as in Keras's own test step.
+        with keras.StatelessScope(), _no_grad():
+            y_pred = model(x, training=False)
+            loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
         return float(keras.ops.convert_to_numpy(loss))
 
     def _stop(self, reason: StopReason) -> None:
@@ -316,3 +338,11 @@ class LRFinder(keras.callbacks.Callback):
         except NoSuggestionError as error:
             line += f"; no suggestion: {error}"
         print(line)
+
+
+def _no_grad() -> contextlib.AbstractContextManager:
+    if keras.backend.backend() == "torch":
+        import torch
+
+        return torch.no_grad()
+    return contextlib.nullcontext()

@@ -132,7 +132,16 @@ def _unique(variables: list[Any]) -> list[Any]:
 
 def capture_global_rngs() -> Restorer:
     """Returns a function that puts the global RNGs back where they are now."""
-    restorers = _capture_global_rngs()
+    restorers = [
+        _restorer(random.setstate, random.getstate()),
+        _restorer(np.random.set_state, np.random.get_state()),
+    ]
+    keras_generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
+    if keras_generator is not None:
+        state = keras_generator.state
+        restorers.append(_restorer(state.assign, ops.convert_to_numpy(state.value)))
+    if "torch" in sys.modules:
+        restorers += _capture_torch_rngs(sys.modules["torch"])
 
     def restore() -> None:
         for restore_rng in restorers:
@@ -151,20 +160,6 @@ def seed_global_rngs(seed: int) -> None:
     np.random.seed(seed)
     if "torch" in sys.modules:
         sys.modules["torch"].manual_seed(seed)
-
-
-def _capture_global_rngs() -> list[Restorer]:
-    restorers = [
-        _restorer(random.setstate, random.getstate()),
-        _restorer(np.random.set_state, np.random.get_state()),
-    ]
-    keras_generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
-    if keras_generator is not None:
-        state = keras_generator.state
-        restorers.append(_restorer(state.assign, ops.convert_to_numpy(state.value)))
-    if "torch" in sys.modules:
-        restorers += _capture_torch_rngs(sys.modules["torch"])
-    return restorers
 
 
 def _capture_torch_rngs(torch: Any) -> list[Restorer]:

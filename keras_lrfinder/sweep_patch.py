@@ -23,8 +23,8 @@ class SweepPatch:
     very objects that were there, including the user's train function, so
     their next `fit` runs the trace it had, with no retrace and nothing stale.
 
-    The run's objects and its train function stay on the model (as
-    `_CompiledSweep`), and a later run that would trace the very same step
+    The run's objects and its train function stay on the model's optimizer
+    (as `_CompiledSweep`), and a later run that would trace the very same step
     (the same sweep, from the same optimizer step count, around the same
     compiled model) reuses them instead of tracing again: each of
     `find_lr(..., repeats=k)`'s runs, or a range test run again after the
@@ -47,10 +47,12 @@ class SweepPatch:
         self._own_train_step = model.__dict__.get("train_step")
         around = (model.optimizer, self._learning_rate, self._loss_tracker, self._train_function, self._own_train_step)
         sweep = SweepLearningRate(learning_rates, self._optimizer)
-        compiled = model.__dict__.get(_COMPILED_SWEEP)
+        # Kept on the optimizer, not the model: a model compiled anew drops
+        # its old optimizer, and with it this trace and what it holds on to.
+        compiled = model.optimizer.__dict__.get(_COMPILED_SWEEP)
         if compiled is None or not compiled.serves(around, sweep):
             compiled = self._compile(around, sweep)
-            object.__setattr__(model, _COMPILED_SWEEP, compiled)
+            object.__setattr__(model.optimizer, _COMPILED_SWEEP, compiled)
         self.learning_rate = compiled.learning_rate
         self._install(compiled.learning_rate, compiled.loss_tracker, compiled.train_step)
         model.train_function = compiled.train_function

@@ -10,7 +10,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 
-
 def _make_virtual_cpu_devices(count: int) -> None:
     """Splits the CPU into `count` devices, which must happen before the backend starts.
 
