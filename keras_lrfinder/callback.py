@@ -193,7 +193,7 @@ class LRFinder(keras.callbacks.Callback):
                 return
             self._losses_arrived[batch] = float(logs["loss"])
             self._last_ended = max(self._last_ended, batch)
-            if threading.current_thread() is self._fit_thread:
+            if self._reads_state and threading.current_thread() is self._fit_thread:
                 # In step with training, the state is this batch's now: no
                 # need to wait for the next step, nor to let it run.
                 self._read_state_after(batch)
