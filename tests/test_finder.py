@@ -281,6 +281,40 @@ def test_validation_losses_are_the_loss_on_the_validation_data_after_each_step()
     assert_same_state(before, full_state(model))
 
 
+class BatchLogs(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.logs = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.logs.append(dict(logs))
+
+
+def test_the_validation_loss_leaves_what_training_reports_alone():
+    # compute_loss also updates a multi-output model's per-output loss
+    # metrics, which training puts in the logs.
+    def two_outputs():
+        keras.utils.set_random_seed(1)
+        inputs = keras.Input((4,))
+        hidden = keras.layers.Dense(8, activation="relu")(inputs)
+        outputs = {"a": keras.layers.Dense(1, name="a")(hidden), "b": keras.layers.Dense(1, name="b")(hidden)}
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer="sgd", loss={"a": "mse", "b": "mse"})
+        return model
+
+    x, y = regression_data()
+    x_val, y_val = regression_data(num_samples=64, seed=3)
+    runs = []
+    for validation_data in (None, (x_val, {"a": y_val, "b": y_val})):
+        logs = BatchLogs()
+        find_lr(
+            two_outputs(), x, {"a": y, "b": y}, batch_size=BATCH, num_steps=20, end_lr=1e-2, shuffle=False,
+            validation_data=validation_data, callbacks=[logs], verbose=0,
+        )
+        runs.append(logs.logs)
+    assert runs[0] == runs[1] and {"a_loss", "b_loss"} <= runs[0][0].keys()
+
+
 @pytest.mark.parametrize(
     "validation_data, received",
     [((np.zeros((4, 4)),), "tuple of length 1"), (np.zeros((4, 4)), "ndarray")],
