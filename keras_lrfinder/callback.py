@@ -147,9 +147,11 @@ class LRFinder(keras.callbacks.Callback):
         self._best_loss = math.inf
         self._stop_reason: StopReason = "interrupted"
         # Reading the training state costs a JAX state sync per step, so only
-        # where a step can be skipped or the validation loss is wanted.
-        self._steps_can_be_skipped = isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
-        self._reads_state = self._steps_can_be_skipped or self.validation_data is not None
+        # where a step can be skipped (mixed precision's LossScaleOptimizer)
+        # or the validation loss is wanted.
+        self._reads_state = (
+            isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer) or self.validation_data is not None
+        )
         self._snapshot = TrainingState.capture(model) if self.restore_state else None
         self._patch = SweepPatch(model, self.learning_rates)
         self._interrupt = DeferredInterrupt()
@@ -211,8 +213,8 @@ class LRFinder(keras.callbacks.Callback):
         _ = self.model  # on JAX, Callback.model syncs the training state into the variables
         sweep = self._patch.learning_rate
         applied = sweep.batches_applied()
-        updated = (sweep.first_iteration + applied) % sweep.batches_per_update == 0
-        validation_loss = self._validation_loss() if self.validation_data is not None and updated else None
+        wanted = self.validation_data is not None and sweep.completes_update(applied)
+        validation_loss = self._validation_loss() if wanted else None
         self._state_reads[batch] = (applied, validation_loss)
         self._record_in_order()
 
@@ -234,7 +236,7 @@ class LRFinder(keras.callbacks.Callback):
             return  # mixed precision skipped this step: no update, no point
         self._batches = batches
         self._update_losses.append(loss)
-        if (sweep.first_iteration + self._batches) % sweep.batches_per_update:
+        if not sweep.completes_update(self._batches):
             return  # gradient accumulation: the weights have not moved yet
         loss = sum(self._update_losses) / len(self._update_losses)
         self._update_losses.clear()

@@ -49,6 +49,10 @@ class SweepLearningRate:
         """
         return int(ops.convert_to_numpy(self._iterations)) - self.first_iteration
 
+    def completes_update(self, batches_applied: int) -> bool:
+        """Whether the optimizer updates the weights at this many batches into the run."""
+        return (self.first_iteration + batches_applied) % self.batches_per_update == 0
+
     def get_config(self) -> dict:
         # Lets a model be saved mid-run (ModelCheckpoint); its weights are the
         # sweep's anyway.

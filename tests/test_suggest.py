@@ -218,13 +218,17 @@ curves = arrays(
 )
 
 
+def rates_for(losses, mode):
+    """A sweep as long as `losses` (a sweep needs two points; shorter curves get a constant rate)."""
+    if len(losses) < 2:
+        return np.full(len(losses), 1e-3)
+    return sweep_learning_rates(1e-7, 10.0, len(losses), mode)
+
+
 @settings(max_examples=300, deadline=None)
 @given(losses=curves, mode=st.sampled_from(["exponential", "linear"]))
 def test_any_curve_gets_a_rate_inside_the_sweep_or_no_suggestion(losses, mode):
-    if len(losses) < 2:
-        rates = np.full(len(losses), 1e-3)
-    else:
-        rates = sweep_learning_rates(1e-7, 10.0, len(losses), mode)
+    rates = rates_for(losses, mode)
     for name, rule in RULES.items():
         try:
             learning_rate = rule(rates, losses)
@@ -237,10 +241,7 @@ def test_any_curve_gets_a_rate_inside_the_sweep_or_no_suggestion(losses, mode):
 @settings(max_examples=300, deadline=None)
 @given(losses=curves, mode=st.sampled_from(["exponential", "linear"]))
 def test_any_curve_gets_a_range_with_its_top_inside_the_sweep_or_no_suggestion(losses, mode):
-    if len(losses) < 2:
-        rates = np.full(len(losses), 1e-3)
-    else:
-        rates = sweep_learning_rates(1e-7, 10.0, len(losses), mode)
+    rates = rates_for(losses, mode)
     try:
         base_lr, max_lr = suggest.suggest_range(rates, losses)
     except NoSuggestionError:
