@@ -1,6 +1,6 @@
 """keras-lrfinder: the learning-rate range test for Keras 3, on any backend.
 
-`LRFinder` (a callback), `find_lr` and the schedules `OneCycle` and
+`LRFinder` (a callback), `find_lr`, `optimizer_kind` and the schedules `OneCycle` and
 `CyclicalLR` need Keras; the rest of the package (`suggest`,
 `LRFinderResult`, the sweep and the plot) is plain numpy and matplotlib and
 imports without it.
@@ -19,6 +19,7 @@ from keras_lrfinder.sweep import sweep_learning_rates
 if TYPE_CHECKING:
     from keras_lrfinder.callback import LRFinder
     from keras_lrfinder.find import find_lr
+    from keras_lrfinder.optimizer_kind import optimizer_kind
     from keras_lrfinder.schedules import CyclicalLR, OneCycle
 
 __version__ = "0.1.0"
@@ -31,6 +32,7 @@ __all__ = [
     "RepeatedLRFinderResult",
     "find_lr",
     "load_result",
+    "optimizer_kind",
     "suggest",
     "sweep_learning_rates",
 ]
@@ -40,6 +42,7 @@ _NEEDS_KERAS = {
     "LRFinder": "keras_lrfinder.callback",
     "OneCycle": "keras_lrfinder.schedules",
     "find_lr": "keras_lrfinder.find",
+    "optimizer_kind": "keras_lrfinder.optimizer_kind",
 }
 
 

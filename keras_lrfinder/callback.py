@@ -12,6 +12,7 @@ import keras
 
 from keras_lrfinder.divergence import has_diverged, validate_divergence_threshold
 from keras_lrfinder.interrupt import DeferredInterrupt
+from keras_lrfinder.optimizer_kind import optimizer_kind
 from keras_lrfinder.result import LRFinderResult, StopReason
 from keras_lrfinder.smoothing import ExponentialMovingAverage, validate_smoothing
 from keras_lrfinder.state import TrainingState
@@ -152,6 +153,7 @@ class LRFinder(keras.callbacks.Callback):
         self._reads_state = (
             isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer) or self.validation_data is not None
         )
+        self._optimizer_kind = optimizer_kind(model.optimizer)
         self._snapshot = TrainingState.capture(model) if self.restore_state else None
         self._patch = SweepPatch(model, self.learning_rates)
         self._interrupt = DeferredInterrupt()
@@ -291,6 +293,7 @@ class LRFinder(keras.callbacks.Callback):
             stop_reason=self._stop_reason,
             mode=self.mode,
             validation_losses=None if self.validation_data is None else self._validation_losses,
+            optimizer_kind=self._optimizer_kind,
         )
         if self._progress is not None and 0 < steps < self.num_steps:
             # The bar skips redraws within 50 ms of the last; a run that stops

@@ -49,6 +49,11 @@ class RepeatedLRFinderResult(CurveReading, JsonFile):
                 "The runs must share one sweep (the same start_lr, end_lr, num_steps "
                 f"and mode). Received: runs={runs!r}"
             )
+        if len({run.optimizer_kind for run in runs}) > 1:
+            raise ValueError(
+                "The runs must share one kind of optimizer. Received: optimizer kinds "
+                f"{[run.optimizer_kind for run in runs]}"
+            )
         object.__setattr__(self, "runs", runs)
 
     @functools.cached_property
@@ -74,6 +79,10 @@ class RepeatedLRFinderResult(CurveReading, JsonFile):
     @property
     def mode(self) -> str:
         return self.runs[0].mode
+
+    @property
+    def optimizer_kind(self) -> suggest.OptimizerKind | None:
+        return self.runs[0].optimizer_kind
 
     @property
     def stop_reason(self) -> str:

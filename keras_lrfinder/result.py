@@ -26,10 +26,12 @@ _FORMAT = "keras-lrfinder-result/1"
 
 
 class CurveReading:
-    """What a result reads off its curve; needs `learning_rates` and `smoothed_losses`."""
+    """What a result reads off its curve; needs `learning_rates`, `smoothed_losses` and
+    `optimizer_kind`."""
 
     learning_rates: np.ndarray
     smoothed_losses: np.ndarray
+    optimizer_kind: suggest.OptimizerKind | None
 
     def suggestion(self, method: str | None = None) -> float:
         """Returns the suggested learning rate.
@@ -37,13 +39,15 @@ class CurveReading:
         Args:
             method: The name of a rule in `keras_lrfinder.suggest.RULES`
                 (`"valley"`, `"steepest"`, `"minimum"`, `"slide"` or
-                `"knee"`), or `None` for the default, `"valley"`.
+                `"knee"`), or `None` for the default, `"knee"`. `knee`
+                reads the result's `optimizer_kind` as well as the curve.
 
         Raises:
             NoSuggestionError: The curve gives the rule no basis for a
                 suggestion; the message says why and what to try.
         """
-        return suggest.get_rule(method)(self.learning_rates, self.smoothed_losses)
+        rule = suggest.get_rule(method, self.optimizer_kind)
+        return rule(self.learning_rates, self.smoothed_losses)
 
     def suggest_range(self, method: str | None = None) -> tuple[float, float]:
         """Returns `(base_lr, max_lr)` for one-cycle or cyclical training.
@@ -157,6 +161,10 @@ class LRFinderResult(CurveReading, JsonFile):
         mode: `"exponential"` or `"linear"`, the spacing of the sweep.
         validation_losses: With `validation_data`, the loss on it after each
             step's update; otherwise `None`.
+        optimizer_kind: `"sgd"` where the range test ran with
+            `keras.optimizers.SGD` (with or without momentum), `"adaptive"`
+            with any other optimizer (Adam, RMSprop, ...), `None` where
+            unknown. The default rule, `knee`, reads it.
 
     Example:
 
@@ -174,6 +182,7 @@ class LRFinderResult(CurveReading, JsonFile):
     stop_reason: StopReason = "completed"
     mode: str = "exponential"
     validation_losses: np.ndarray | None = None
+    optimizer_kind: suggest.OptimizerKind | None = None
 
     def __post_init__(self) -> None:
         rates = np.array(self.learning_rates, dtype=np.float64)
@@ -196,6 +205,11 @@ class LRFinderResult(CurveReading, JsonFile):
             raise ValueError(
                 f"`stop_reason` must be one of {STOP_REASONS}. "
                 f"Received: stop_reason={self.stop_reason!r}"
+            )
+        if self.optimizer_kind is not None and self.optimizer_kind not in suggest.OPTIMIZER_KINDS:
+            raise ValueError(
+                f"`optimizer_kind` must be one of {suggest.OPTIMIZER_KINDS} or None. "
+                f"Received: optimizer_kind={self.optimizer_kind!r}"
             )
         rates.flags.writeable = losses.flags.writeable = False
         object.__setattr__(self, "learning_rates", rates)
@@ -220,6 +234,7 @@ class LRFinderResult(CurveReading, JsonFile):
             "validation_losses": None
             if self.validation_losses is None
             else [_to_json_number(v) for v in self.validation_losses],
+            "optimizer_kind": self.optimizer_kind,
         }
 
     @classmethod
@@ -234,6 +249,7 @@ class LRFinderResult(CurveReading, JsonFile):
             validation_losses=None
             if data.get("validation_losses") is None
             else [float(v) for v in data["validation_losses"]],
+            optimizer_kind=data.get("optimizer_kind"),
         )
 
     def __repr__(self) -> str:
