@@ -19,7 +19,7 @@ from keras_lrfinder.sweep import sweep_learning_rates
 if TYPE_CHECKING:
     from keras_lrfinder.callback import LRFinder
     from keras_lrfinder.find import find_lr
-    from keras_lrfinder.optimizer_kind import optimizer_kind
+    from keras_lrfinder.optimizer_kinds import optimizer_kind
     from keras_lrfinder.schedules import CyclicalLR, OneCycle
 
 __version__ = "0.1.0"
@@ -42,7 +42,7 @@ _NEEDS_KERAS = {
     "LRFinder": "keras_lrfinder.callback",
     "OneCycle": "keras_lrfinder.schedules",
     "find_lr": "keras_lrfinder.find",
-    "optimizer_kind": "keras_lrfinder.optimizer_kind",
+    "optimizer_kind": "keras_lrfinder.optimizer_kinds",
 }
 
 

@@ -12,7 +12,7 @@ import keras
 
 from keras_lrfinder.divergence import has_diverged, validate_divergence_threshold
 from keras_lrfinder.interrupt import DeferredInterrupt
-from keras_lrfinder.optimizer_kind import optimizer_kind
+from keras_lrfinder.optimizer_kinds import optimizer_kind
 from keras_lrfinder.result import LRFinderResult, StopReason
 from keras_lrfinder.smoothing import ExponentialMovingAverage, validate_smoothing
 from keras_lrfinder.state import TrainingState
