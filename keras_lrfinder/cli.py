@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from keras_lrfinder.suggest import DEFAULT_METHOD
+
 BACKENDS = ("tensorflow", "jax", "torch")
 
 
@@ -59,13 +61,13 @@ def _parser() -> argparse.ArgumentParser:
         "--repeats", type=int, default=1,
         help="run the test this many times on other data orders; plots their median and band",
     )
-    find.add_argument("--method", help="the suggestion rule to use and mark (default: valley)")
+    find.add_argument("--method", help=f"the suggestion rule to use and mark (default: {DEFAULT_METHOD})")
     find.add_argument("--out", default="lrfinder-out", help="folder for lr_find.png and lr_find.json")
     find.set_defaults(run=_run_find)
 
     plot = commands.add_parser("plot", help="redraw a saved result")
     plot.add_argument("result", help="a result JSON written by find, demo or a result's save()")
-    plot.add_argument("--method", help="the suggestion rule to mark (default: valley)")
+    plot.add_argument("--method", help=f"the suggestion rule to mark (default: {DEFAULT_METHOD})")
     plot.add_argument("--out", help="the PNG to write (default: next to the JSON)")
     plot.set_defaults(run=_run_plot)
     return parser

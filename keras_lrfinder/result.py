@@ -52,10 +52,10 @@ class CurveReading:
     def suggest_range(self, method: str | None = None) -> tuple[float, float]:
         """Returns `(base_lr, max_lr)` for one-cycle or cyclical training.
 
-        `max_lr` is three times the suggestion of `method` (`"minimum"` for
-        `None`, so 0.3 times the rate of the lowest loss), at most the rate of
-        the lowest loss; `base_lr` is a quarter of it. A cycle passes its
-        peak quickly, so the peak sits well above the constant rate that
+        `max_lr` is the suggestion of `method` (for `None`, `"knee"` read
+        without the optimizer's kind), at most the rate of the lowest loss;
+        `base_lr` is a quarter of it. A cycle passes its peak quickly, so for
+        an adaptive optimizer the peak sits above the constant rate that
         `suggestion()` gives; see `keras_lrfinder.suggest.suggest_range` for
         the benchmark behind it.
         """

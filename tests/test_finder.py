@@ -749,6 +749,37 @@ def test_apply_sets_the_suggestion():
     )
 
 
+@pytest.mark.parametrize(
+    "make_optimizer, kind",
+    [(lambda: keras.optimizers.SGD(momentum=0.9), "sgd"), (keras.optimizers.Adam, "adaptive")],
+)
+def test_the_result_records_the_kind_of_optimizer_for_the_default_rule(make_optimizer, kind, tmp_path):
+    x, y = regression_data()
+    result = find_lr(mlp(optimizer=make_optimizer()), x, y, batch_size=BATCH, num_steps=100, verbose=0)
+    assert result.optimizer_kind == kind
+    result.save(tmp_path / "result.json")
+    assert keras_lrfinder.load_result(tmp_path / "result.json").optimizer_kind == kind
+
+
+class MySGD(keras.optimizers.SGD):
+    pass
+
+
+@pytest.mark.parametrize(
+    "optimizer, kind",
+    [
+        (MySGD(), "sgd"),
+        (keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD()), "sgd"),
+        (keras.optimizers.LossScaleOptimizer(keras.optimizers.AdamW()), "adaptive"),
+        (keras.optimizers.RMSprop(), "adaptive"),
+        (keras.optimizers.Adagrad(), "adaptive"),
+        (keras.optimizers.Lion(), "adaptive"),
+    ],
+)
+def test_optimizer_kind(optimizer, kind):
+    assert keras_lrfinder.optimizer_kind(optimizer) == kind
+
+
 def test_verbose_prints_a_progress_bar_and_a_summary(capsys):
     x, y = regression_data()
     result = find_lr(mlp(), x, y, batch_size=BATCH, num_steps=20, end_lr=1e-3)

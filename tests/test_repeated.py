@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import matplotlib
@@ -67,6 +68,13 @@ def test_runs_of_different_sweeps_are_refused():
         RepeatedLRFinderResult((run(0), linear))
     with pytest.raises(ValueError, match="Received: runs=()"):
         RepeatedLRFinderResult(())
+
+
+def test_runs_of_different_kinds_of_optimizer_are_refused_and_one_kind_is_the_results():
+    sgd, adaptive = (dataclasses.replace(run(0), optimizer_kind=kind) for kind in ("sgd", "adaptive"))
+    with pytest.raises(ValueError, match="one kind of optimizer"):
+        RepeatedLRFinderResult((sgd, adaptive))
+    assert RepeatedLRFinderResult((sgd, sgd)).optimizer_kind == "sgd"
 
 
 def test_save_and_load_round_trip(tmp_path):

@@ -88,6 +88,7 @@ def test_the_curve_is_read_only():
     [
         ({"losses": [1.0, 2.0]}, "same length"),
         ({"stop_reason": "bored"}, "Received: stop_reason='bored'"),
+        ({"optimizer_kind": "Adam"}, "Received: optimizer_kind='Adam'"),
     ],
 )
 def test_bad_fields_are_refused(overrides, message):

@@ -1,5 +1,6 @@
 """OneCycle and CyclicalLR: their rates, their configs, and their rates inside `fit`."""
 
+import dataclasses
 import json
 import re
 
@@ -328,8 +329,10 @@ def test_a_result_builds_both_schedules_from_its_range():
 
     result = LRFinderResult(*typical_curve(noise=0.02))
     base_lr, max_lr = result.suggest_range()
-    assert base_lr == max_lr / 4 and max_lr == pytest.approx(3 * result.suggestion("minimum"))
-    assert result.suggest_range("valley")[1] == pytest.approx(3 * result.suggestion("valley"))
+    assert base_lr == max_lr / 4 and max_lr == result.suggestion("knee")
+    assert result.suggest_range("valley")[1] == result.suggestion("valley")
+    sgd = dataclasses.replace(result, optimizer_kind="sgd")
+    assert sgd.suggest_range() == result.suggest_range()  # the peak is read without the kind
 
     one_cycle = result.one_cycle(total_steps=1000, pct_start=0.25)
     assert isinstance(one_cycle, OneCycle)
