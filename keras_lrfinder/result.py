@@ -206,11 +206,7 @@ class LRFinderResult(CurveReading, JsonFile):
                 f"`stop_reason` must be one of {STOP_REASONS}. "
                 f"Received: stop_reason={self.stop_reason!r}"
             )
-        if self.optimizer_kind is not None and self.optimizer_kind not in suggest.OPTIMIZER_KINDS:
-            raise ValueError(
-                f"`optimizer_kind` must be one of {suggest.OPTIMIZER_KINDS} or None. "
-                f"Received: optimizer_kind={self.optimizer_kind!r}"
-            )
+        suggest.validate_optimizer_kind(self.optimizer_kind)
         rates.flags.writeable = losses.flags.writeable = False
         object.__setattr__(self, "learning_rates", rates)
         object.__setattr__(self, "losses", losses)
