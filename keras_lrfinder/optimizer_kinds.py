@@ -1,4 +1,4 @@
-"""Which kind of optimizer a range test ran with, for the rules that read it."""
+"""The optimizer that does the work behind a model's, and its kind, for the rules that read it."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ def optimizer_kind(optimizer: keras.optimizers.Optimizer) -> OptimizerKind:
     keras_lrfinder.optimizer_kind(keras.optimizers.AdamW())  # "adaptive"
     ```
     """
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+    return "sgd" if isinstance(innermost_optimizer(optimizer), keras.optimizers.SGD) else "adaptive"
+
+
+def innermost_optimizer(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
+    """The optimizer inside any wrappers: a `LossScaleOptimizer` (mixed precision)
+    delegates its learning rate and its updates to the one it wraps."""
+    while hasattr(optimizer, "inner_optimizer"):
         optimizer = optimizer.inner_optimizer
-    return "sgd" if isinstance(optimizer, keras.optimizers.SGD) else "adaptive"
+    return optimizer

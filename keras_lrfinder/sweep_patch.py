@@ -12,6 +12,7 @@ import numpy as np
 from keras.src.utils.tracking import DotNotTrackScope
 
 from keras_lrfinder.batch_loss import BatchLoss
+from keras_lrfinder.optimizer_kinds import innermost_optimizer
 from keras_lrfinder.sweep_learning_rate import SweepLearningRate
 
 
@@ -40,7 +41,7 @@ class SweepPatch:
 
     def __init__(self, model: keras.Model, learning_rates: np.ndarray):
         self._model = model
-        self._optimizer = _innermost(model.optimizer)
+        self._optimizer = innermost_optimizer(model.optimizer)
         self._learning_rate = self._optimizer._learning_rate
         self._loss_tracker = model._loss_tracker
         self._train_function = model.train_function
@@ -119,10 +120,3 @@ class _CompiledSweep:
 def _distribution_scope(model: keras.Model) -> contextlib.AbstractContextManager:
     strategy = getattr(model, "distribute_strategy", None)  # TensorFlow only
     return strategy.scope() if strategy is not None else contextlib.nullcontext()
-
-
-def _innermost(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
-    # A LossScaleOptimizer (mixed precision) delegates its learning rate.
-    while hasattr(optimizer, "inner_optimizer"):
-        optimizer = optimizer.inner_optimizer
-    return optimizer
