@@ -35,11 +35,16 @@ class SweepLearningRate:
         self.batches_per_update = optimizer.gradient_accumulation_steps or 1
         self._iterations = optimizer._iterations
         self.first_iteration = int(ops.convert_to_numpy(self._iterations))
+        # Made once, here, outside any trace: torch runs this lookup eagerly
+        # every step, where converting the table each time cost more than the
+        # rest of the lookup.
+        self._table = ops.convert_to_tensor(self.learning_rates)
 
     def __call__(self):
-        batches = ops.cast(self._iterations, "int32") - self.first_iteration
-        index = ops.clip(batches // self.batches_per_update, 0, len(self.learning_rates) - 1)
-        return ops.take(ops.convert_to_tensor(self.learning_rates), index)
+        updates = (self._iterations.value - self.first_iteration) // self.batches_per_update
+        # Steps past the last one run while the finder's stop is on its way
+        # to `fit`, from a worker thread; they keep the last rate.
+        return self._table[ops.minimum(updates, len(self.learning_rates) - 1)]
 
     def batches_applied(self) -> int:
         """How many batches of the run the optimizer has taken in so far.

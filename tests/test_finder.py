@@ -73,11 +73,17 @@ class NoOp(keras.callbacks.Callback):
         pass
 
 
+class AsyncSlowFinder(SlowFinder):
+    """Asks for a worker thread everywhere, as the finder does on JAX and on torch on a GPU."""
+
+    async_safe = True
+
+
 def test_run_off_the_main_thread_the_curve_and_the_stop_are_those_of_a_run_in_it():
     x, y = regression_data(num_samples=640)
     curves = []
     for callbacks in ([], [NoOp()]):  # a callback without async_safe keeps Keras in the main thread
-        finder = SlowFinder(num_steps=100, verbose=0)
+        finder = AsyncSlowFinder(num_steps=100, verbose=0)
         model = mlp(optimizer=keras.optimizers.Adam(1e-3))
         model.fit(x, y, batch_size=BATCH, epochs=10, shuffle=False, callbacks=[*callbacks, finder], verbose=0)
         curves.append((finder.result.losses.tobytes(), finder.result.stop_reason, finder.threads))
@@ -86,6 +92,18 @@ def test_run_off_the_main_thread_the_curve_and_the_stop_are_those_of_a_run_in_it
     assert sync_threads == {threading.main_thread()}
     if keras.backend.backend() != "tensorflow":  # whose callbacks Keras never runs off the main thread
         assert threading.main_thread() not in async_threads
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "torch" or keras.ops.convert_to_tensor(0).device.type != "cpu",
+    reason="torch on the CPU only",
+)
+def test_on_torch_on_the_cpu_the_finder_runs_in_the_train_loop_thread():
+    # torch's CPU operations run synchronously: a worker thread would only contend for the GIL.
+    x, y = regression_data(num_samples=640)
+    finder = SlowFinder(num_steps=20, verbose=0)
+    mlp().fit(x, y, batch_size=BATCH, callbacks=[finder], verbose=0)
+    assert finder.threads == {threading.main_thread()}
 
 
 def applied_learning_rates(recorder, x, y):
