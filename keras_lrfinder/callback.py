@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import sys
 import threading
 from typing import Literal
@@ -77,6 +78,13 @@ class LRFinder(keras.callbacks.Callback):
             to the training loss. It costs a forward pass per step, and on
             JAX a sync of the training state. The divergence test and the
             suggestion still read the training loss.
+        snapshot_dir: Where the copy of the starting state waits for the
+            restore. `None` keeps it in host memory: one copy of every
+            variable of the model and the optimizer. A directory gets it in
+            files of a temporary directory of their own, deleted afterwards,
+            and host memory then holds one variable's copy at a time: for
+            models whose weights and optimizer slots do not fit in host
+            memory twice.
     """
 
     def __init__(
@@ -90,6 +98,7 @@ class LRFinder(keras.callbacks.Callback):
         restore: bool = True,
         verbose: Verbose = "auto",
         validation_data: tuple | None = None,
+        snapshot_dir: str | os.PathLike[str] | None = None,
     ):
         super().__init__()
         self.learning_rates = sweep_learning_rates(start_lr, end_lr, num_steps, mode)
@@ -110,6 +119,13 @@ class LRFinder(keras.callbacks.Callback):
                 f"sample_weight_val). Received: validation_data={kind}"
             )
         self.validation_data = validation_data
+        is_path = isinstance(snapshot_dir, (str, os.PathLike))
+        if snapshot_dir is not None and not (is_path and os.path.isdir(snapshot_dir)):
+            raise ValueError(
+                "`snapshot_dir` must be an existing directory or None. "
+                f"Received: snapshot_dir={snapshot_dir!r}"
+            )
+        self.snapshot_dir = snapshot_dir
         self.result: LRFinderResult | None = None
         self._patch: SweepPatch | None = None
         self._lock = threading.Lock()
@@ -154,7 +170,7 @@ class LRFinder(keras.callbacks.Callback):
             isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer) or self.validation_data is not None
         )
         self._optimizer_kind = optimizer_kind(model.optimizer)
-        self._snapshot = TrainingState.capture(model) if self.restore_state else None
+        self._snapshot = TrainingState.capture(model, self.snapshot_dir) if self.restore_state else None
         self._patch = SweepPatch(model, self.learning_rates)
         self._interrupt = DeferredInterrupt()
         self._progress = self._make_progress_bar()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import warnings
 from typing import Any
 
@@ -33,6 +34,7 @@ def find_lr(
     apply: bool = False,
     repeats: int = 1,
     validation_data: tuple | None = None,
+    snapshot_dir: str | os.PathLike[str] | None = None,
     **fit_kwargs: Any,
 ) -> LRFinderResult | RepeatedLRFinderResult:
     """Runs a learning-rate range test on a compiled model and puts it back.
@@ -61,7 +63,7 @@ def find_lr(
         batch_size: As in `model.fit`. The curve depends on it: use the batch
             size you will train with.
         start_lr, end_lr, num_steps, mode, smoothing, divergence_threshold,
-            verbose, validation_data: As in `LRFinder`. (`validation_data`
+            verbose, validation_data, snapshot_dir: As in `LRFinder`. (`validation_data`
             is the finder's, evaluated after every step, not `fit`'s.)
         apply: Whether to set the model's learning rate to the suggestion
             afterwards (`NoSuggestionError` if the curve allows none).
@@ -91,6 +93,7 @@ def find_lr(
         restore=True,
         verbose=verbose,
         validation_data=validation_data,
+        snapshot_dir=snapshot_dir,
     )
     make_finder()  # validates the arguments before anything runs
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import keras
@@ -20,7 +22,9 @@ class TrainingState:
     """The values of a model's and its optimizer's variables, and the global RNGs.
 
     The copy lives in host memory as numpy arrays, one copy of each variable,
-    so it holds no second copy on an accelerator.
+    so it holds no second copy on an accelerator. Captured with a
+    `directory`, it goes to files there instead, one variable at a time, so
+    host memory holds at most one variable's copy at once.
 
     Captured covers:
     - `model.variables`: weights, BatchNorm statistics and the seed-generator
@@ -41,26 +45,22 @@ class TrainingState:
     ```
     """
 
-    def __init__(self, holders: list[Any], values: list[np.ndarray], restore_rngs: Restorer):
+    def __init__(self, holders: list[Any], values: list[np.ndarray] | _FileCopies, restore_rngs: Restorer):
         self._holders = holders
         self._values = values
         self._restore_rngs = restore_rngs
 
     @classmethod
-    def capture(cls, model: keras.Model) -> TrainingState:
+    def capture(cls, model: keras.Model, directory: str | os.PathLike[str] | None = None) -> TrainingState:
         optimizer = model.optimizer
         if not optimizer.built:
             optimizer.build(model.trainable_variables)
         variables = _unique([*model.variables, *model.metrics_variables, *optimizer.variables])
-        copies = [copy for variable in variables for copy in _copies(variable)]
-        holders = [holder for holder, _ in copies]
-        values = [value for _, value in copies]
+        holders = []
+        values = [] if directory is None else _FileCopies(directory)
+        for variable in variables:
+            holders += _copy(variable, values)
         return cls(holders, values, capture_global_rngs())
-
-    @property
-    def nbytes(self) -> int:
-        """The host memory the copy takes."""
-        return sum(value.nbytes for value in self._values)
 
     def restore(self) -> None:
         for holder, value in zip(self._holders, self._values):
@@ -68,23 +68,52 @@ class TrainingState:
         self._restore_rngs()
 
 
-def _copies(variable: Any) -> list[tuple[Any, np.ndarray]]:
-    """(holder, copy of its value) pairs that together restore `variable`.
+class _FileCopies:
+    """Arrays kept in files of a temporary directory of their own, read back one at a time.
+
+    Raw bytes, with the dtype and shape kept here, so that every dtype
+    (bfloat16 included) comes back bit for bit. The directory is deleted
+    when this object is garbage collected, or at the latest when Python
+    exits.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]):
+        self._directory = tempfile.TemporaryDirectory(prefix="keras_lrfinder_", dir=directory)
+        self._files: list[tuple[str, np.dtype, tuple[int, ...]]] = []
+
+    def append(self, value: np.ndarray) -> None:
+        path = os.path.join(self._directory.name, f"{len(self._files)}.bin")
+        np.ascontiguousarray(value).tofile(path)
+        self._files.append((path, value.dtype, value.shape))
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for path, dtype, shape in self._files:
+            yield np.fromfile(path, dtype=dtype).reshape(shape)
+
+
+def _copy(variable: Any, values: list[np.ndarray] | _FileCopies) -> list[Any]:
+    """Appends to `values` copies that together restore `variable`; returns what each goes back into.
 
     Under a `tf.distribute` strategy TF keeps a metric's variable as one value
     per replica, which reads as their sum and cannot be converted as one
     array; each replica's value is copied and put back on its own, exactly.
+    No copy outlives the call but in `values`, so that copies written to
+    files leave host memory one by one.
     """
     value = variable.value
     if _is_kept_per_replica(value):
-        return [(replica_value, replica_value.numpy().copy()) for replica_value in value.values]
+        for replica_value in value.values:
+            values.append(replica_value.numpy().copy())
+        return list(value.values)
     if _is_spread_across_processes(value):
         local_shards = _LocalShards(variable)
-        return [(local_shards, local_shards.copy())]
+        values.append(local_shards.copy())
+        return [local_shards]
     # convert_to_numpy returns a new array on every backend (np.array of the
     # value), so it is the copy; the restore tests catch a Keras that would
     # hand out a view of the live variable instead.
-    return [(variable, ops.convert_to_numpy(value))]
+    values.append(ops.convert_to_numpy(value))
+    return [variable]
 
 
 def _is_kept_per_replica(value: Any) -> bool:

@@ -230,6 +230,53 @@ def test_restore_is_bit_exact_after_training_with_batchnorm_dropout_and_adam():
     assert [m.name for m in model.metrics] == ["loss"]
 
 
+class ListDirectory(keras.callbacks.Callback):
+    """Lists what a directory holds in the middle of a run."""
+
+    def __init__(self, directory, step):
+        super().__init__()
+        self.directory, self.step, self.listing = directory, step, None
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == self.step:
+            self.listing = [path for path, _, files in os.walk(self.directory) for _ in files]
+
+
+@pytest.mark.parametrize("dtype_policy", ["float32", "bfloat16"])
+def test_a_snapshot_in_files_restores_bit_exactly_and_leaves_nothing_behind(tmp_path, dtype_policy):
+    x, y = regression_data()
+    keras.config.set_dtype_policy(dtype_policy)
+    try:
+        model = mlp(optimizer=keras.optimizers.Adam(1e-3), dropout=True, batch_norm=True)
+    finally:
+        keras.config.set_dtype_policy("float32")
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    before = full_state(model)
+    listing = ListDirectory(tmp_path, step=3)
+    result = find_lr(
+        model, x, y, batch_size=BATCH, num_steps=20, end_lr=0.1, verbose=0,
+        snapshot_dir=tmp_path, callbacks=[listing],
+    )
+    assert len(result.losses) == 20
+    assert_same_state(before, full_state(model))
+    assert listing.listing  # the copy was in files during the run
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_snapshot_in_files_restores_when_the_run_raises(tmp_path):
+    x, y = regression_data()
+    model = mlp(optimizer=keras.optimizers.Adam(1e-3), batch_norm=True)
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+    before = full_state(model)
+    with pytest.raises(RuntimeError, match="boom"):
+        find_lr(
+            model, x, y, batch_size=BATCH, num_steps=50, verbose=0, snapshot_dir=tmp_path,
+            callbacks=[RaiseAtStep(5, RuntimeError("boom"))],
+        )
+    assert_same_state(before, full_state(model))
+    assert list(tmp_path.iterdir()) == []
+
+
 def twin_runs(make_model, x, y, finder_kwargs=None, fit_kwargs=None):
     """Fits two identical models with the same seed, one after a range test."""
     fit_kwargs = {"batch_size": BATCH, "epochs": 2, "verbose": 0, **(fit_kwargs or {})}
@@ -437,6 +484,8 @@ def test_a_learning_rate_schedule_is_put_back_and_in_effect():
         ({"smoothing": -0.5}, "smoothing=-0.5"),
         ({"divergence_threshold": 1.0}, "divergence_threshold=1.0"),
         ({"verbose": 3}, "verbose=3"),
+        ({"snapshot_dir": "/no/such/dir"}, "snapshot_dir='/no/such/dir'"),
+        ({"snapshot_dir": 3}, "snapshot_dir=3"),
     ],
 )
 def test_bad_arguments_raise_before_the_model_is_touched(kwargs, received):
