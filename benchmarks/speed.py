@@ -28,7 +28,7 @@ Batch size 32; synthetic data; all seeded.
 
 (b) Steady state. Four identical models, warmed up by a 20-step `fit` each
     with the callbacks of their own timed runs; then, per repeat, one `fit` of
-    `--steps` batches each: plain; with a no-op `on_train_batch_end` callback;
+    `--steps` batches each, each repeat starting from the next in turn: plain; with a no-op `on_train_batch_end` callback;
     with `LRFinder(start_lr=1e-7, end_lr=1e-6, num_steps=steps + 1,
     divergence_threshold=inf, verbose=0)`; and with the naive callback (d).
     The timed finder `fit` is thus never a model's first. Reported:
@@ -266,8 +266,11 @@ def steady_state(name: str, repeats: int, steps: int, weights_path: str) -> dict
     for kind, model in models.items():
         model.fit(x[:warmup], y[:warmup], batch_size=BATCH_SIZE, epochs=1, verbose=0, callbacks=callbacks[kind]())
     out = {kind: {"total": [], "step": []} for kind in callbacks}
-    for _ in range(repeats):
-        for kind, model in models.items():
+    kinds = list(models)
+    for repeat in range(repeats):
+        # Each repeat starts at another kind, so that none always runs first.
+        for kind in kinds[repeat % len(kinds):] + kinds[: repeat % len(kinds)]:
+            model = models[kind]
             timer = StepTimer()
             cbs = [*callbacks[kind](), timer]
             out[kind]["total"].append(
