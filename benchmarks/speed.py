@@ -60,7 +60,9 @@ Batch size 32; synthetic data; all seeded.
     snapshot in files (`snapshot_dir`). For the naive callback: the same
     around `save_weights` + `load_weights` of a `.weights.h5` file (weights
     only; the file goes to disk, the optimizer is not saved). Page cache is
-    not RSS, so neither file counts.
+    not RSS, so neither file counts. A third row times the capture and
+    restore in files, and the naive save and load, against the capture and
+    restore in memory.
 
 (e) Validation loss. In (a)'s rounds, `find_lr` with
     `validation_data` (the first 256 samples of the data) divided by the same
@@ -327,11 +329,14 @@ def memory(repeats: int) -> dict:
             model.load_weights(path)
             settle()
 
-        growth = {
-            kind: [peak_growth_bytes(fn) / nbytes for _ in range(repeats)]
-            for kind, fn in (("ours", ours), ("ours_in_files", lambda: ours(tmp)), ("naive", naive))
-        }
-    return {"params": model.count_params(), "bytes": nbytes, **growth}
+        growth: dict[str, list[float]] = {}
+        seconds: dict[str, list[float]] = {}
+        for kind, fn in (("ours", ours), ("ours_in_files", lambda: ours(tmp)), ("naive", naive)):
+            for _ in range(repeats):
+                duration = []
+                growth.setdefault(kind, []).append(peak_growth_bytes(lambda: duration.append(timed(fn))) / nbytes)
+                seconds.setdefault(kind, []).extend(duration)
+    return {"params": model.count_params(), "bytes": nbytes, "growth": growth, "seconds": seconds}
 
 
 def machine_info() -> dict[str, str]:
@@ -399,10 +404,16 @@ def measure_backend(repeats: int, steps: int) -> dict:
             check=True, capture_output=True, text=True,
         ).stdout.splitlines()[-1]
     )
-    rows.append(row(f"(c) peak RSS growth / bytes of model + optimizer variables ({mem['params'] / 1e6:.1f}M params)",
-                    "Dense", [mem["bytes"] / 2**20], "MiB", mem["ours"], mem["naive"]))
-    rows.append(row("(c) the same, with the snapshot in files (snapshot_dir)",
-                    "Dense", [mem["bytes"] / 2**20], "MiB", mem["ours_in_files"], mem["naive"]))
+    growth, seconds = mem["growth"], mem["seconds"]
+    rows += [
+        row(f"(c) peak RSS growth / bytes of model + optimizer variables ({mem['params'] / 1e6:.1f}M params)",
+            "Dense", [mem["bytes"] / 2**20], "MiB", growth["ours"], growth["naive"]),
+        row("(c) the same, with the snapshot in files (snapshot_dir)",
+            "Dense", [mem["bytes"] / 2**20], "MiB", growth["ours_in_files"], growth["naive"]),
+        row("(c) seconds to snapshot and restore, in files / in memory",
+            "Dense", seconds["ours"], "s", ratios(seconds["ours_in_files"], seconds["ours"]),
+            ratios(seconds["naive"], seconds["ours"])),
+    ]
     return {"backend": backend, "info": machine_info(), "rows": rows}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import sys
 import threading
 from typing import Literal
 
@@ -177,7 +176,7 @@ class LRFinder(keras.callbacks.Callback):
 
     @property
     def async_safe(self) -> bool:
-        """Keras may run `on_train_batch_end` on a worker thread (JAX and torch).
+        """Keras may run `on_train_batch_end` on a worker thread: on JAX and torch on an accelerator.
 
         Then `fit` never waits for a step's loss before it starts the next
         step, as without callbacks. The finder records the steps in their
@@ -188,18 +187,22 @@ class LRFinder(keras.callbacks.Callback):
         undoes those steps as well). Run in the train loop's thread, it reads
         the state and stops at the very step.
 
-        Not in a multi-process JAX run: there every process must stop at the
-        same step, and only a callback run in step with training decides
-        the same step everywhere. Nor on torch on the CPU, whose operations
-        run synchronously: a worker thread has no device work to overlap
-        there and only competes for the GIL, which made the steps of a small
-        MLP about 15% slower (benchmarks/speed.py).
+        Not on the CPU: there the worker thread mostly competes with the
+        train loop for the GIL. In benchmarks/callback_thread.py the train
+        loop's thread made a small MLP's steps 20-35% faster than a worker
+        thread on torch and JAX, and a small CNN's within 3% either way.
+        Nor in a multi-process JAX run: there every process must stop at the
+        same step, and only a callback run in step with training decides the
+        same step everywhere.
         """
         backend = keras.backend.backend()
+        if backend == "jax":
+            import jax
+
+            return jax.default_backend() != "cpu" and jax.process_count() == 1
         if backend == "torch":
             return keras.ops.convert_to_tensor(0).device.type != "cpu"
-        jax = sys.modules.get("jax")
-        return not (backend == "jax" and jax is not None and jax.process_count() > 1)
+        return False  # TensorFlow: Keras runs callbacks in the train loop's thread anyway
 
     def on_epoch_begin(self, epoch, logs=None):
         # Keras has waited for every batch of the last epoch by now.
