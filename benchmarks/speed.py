@@ -9,9 +9,11 @@ combined table at the end:
 
     OMP_NUM_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/speed.py --all
 
-`--quick` (2 repeats, 150 steps) takes about half as long; `--repeats` (3) and
-`--steps` (300) set the work. Every cell is the median over the repeats, with
-(min-max) after it. Two models: a tiny MLP (20-64-64-1, Adam, MSE), where the
+`--quick` (2 repeats, 6 rounds) takes a fraction of the time; `--repeats` (3:
+for (a), (c) and (e)), `--rounds` (25) and `--steps` (200: for (b)) set the
+work. A cell of (a), (c) or (e) is the median over the repeats, with
+(min-max) after it; a cell of (b) is the median over rounds, with a
+bootstrap 95% interval of that median in brackets. Two models: a tiny MLP (20-64-64-1, Adam, MSE), where the
 finder's fixed and per-step Python costs weigh most, and a small CNN (28x28x1,
 Conv2D 16 and 32 with max pooling, Dense 10, Adam, sparse cross-entropy).
 Batch size 32; synthetic data; all seeded.
@@ -27,16 +29,23 @@ Batch size 32; synthetic data; all seeded.
     optimizer's variables inside it).
 
 (b) Steady state. Four identical models, warmed up by a 20-step `fit` each
-    with the callbacks of their own timed runs; then, per repeat, one `fit` of
-    `--steps` batches each, each repeat starting from the next in turn: plain; with a no-op `on_train_batch_end` callback;
-    with `LRFinder(start_lr=1e-7, end_lr=1e-6, num_steps=steps + 1,
+    with the callbacks of their own timed runs; then `--rounds` rounds of one
+    `fit` of `--steps` batches each, each round starting from the next kind
+    in turn: plain; with a no-op `on_train_batch_end` callback; with
+    `LRFinder(start_lr=1e-7, end_lr=1e-6, num_steps=steps + 1,
     divergence_threshold=inf, verbose=0)`; and with the naive callback (d).
-    The timed finder `fit` is thus never a model's first. Reported:
+    The timed finder `fit` is thus never a model's first. Step times move by
+    10-20% from one `fit` to the next on a small VM, also between two fits
+    that do the very same work, so a ratio is taken within a round, and the
+    cell is the median over rounds with a bootstrap 95% interval of that
+    median: many short rounds pin it down better than a few long ones.
+    Reported:
     - whole fit: wall time of the whole `fit` over plain's. With the finder
       this includes its per-fit fixed costs: the state snapshot and the
       re-trace of the train function at `on_train_begin` (TensorFlow and JAX
-      re-trace, and JAX recompiles, in every `fit` that has a finder; torch
-      runs eagerly), and the restore at `on_train_end`;
+      re-trace, and JAX recompiles, the first time a sweep runs on a model;
+      later fits of the same sweep reuse that trace), and the restore at
+      `on_train_end`;
     - per step: the median interval between consecutive
       `on_train_batch_begin` calls over steps 20..N, so compile, snapshot and
       restore are all outside it; over plain `fit`'s, and over that of `fit`
@@ -45,6 +54,13 @@ Batch size 32; synthetic data; all seeded.
       to running them inline, which by itself changes the step time; the
       second ratio leaves that out. (The timer itself hooks
       `on_train_batch_begin` so that it does not cause that switch.)
+    - the callback's own time per step (us): the CPU time of the thread
+      that runs the batch hooks the callback defines, spent inside them, per
+      step, and its share of plain `fit`'s median step. It is measured inside
+      the timed fits and moves little between rounds, so it bounds the
+      Python part of the per-step cost far more tightly than the ratios
+      can; what the finder adds inside the compiled step (the table lookup
+      of the rate) is in the ratios only.
     - fixed cost per fit (ms): (total - steps x per-step median) minus the same
       for plain `fit`: what the snapshot, re-trace and restore add per `fit`.
       A small difference of large numbers: noisy.
@@ -131,6 +147,33 @@ class SyncBatchEnd(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         pass
+
+
+BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end")
+
+
+def time_batch_hooks(callback: keras.callbacks.Callback) -> list[float]:
+    """Measures the CPU time of every call of the batch hooks that `callback`'s class defines.
+
+    Returns the list the seconds of each call go to. CPU time of the calling
+    thread, not wall time: a hook also waits for the GIL while Keras's data
+    thread holds it, which is not the hook's own work. Only hooks the class
+    overrides are wrapped: Keras treats a hook it finds overridden as one to
+    call, and wrapping a default one would change how `fit` runs.
+    """
+    seconds: list[float] = []
+    for name in BATCH_HOOKS:
+        if getattr(type(callback), name) is getattr(keras.callbacks.Callback, name):
+            continue
+        hook = getattr(callback, name)
+
+        def timed_hook(batch, logs=None, hook=hook):
+            start = time.thread_time()
+            hook(batch, logs)
+            seconds.append(time.thread_time() - start)
+
+        setattr(callback, name, timed_hook)
+    return seconds
 
 
 class NaiveFinder(keras.callbacks.Callback):
@@ -249,8 +292,8 @@ def whole_call(name: str, repeats: int, weights_path: str) -> dict[str, list[flo
     return seconds
 
 
-def steady_state(name: str, repeats: int, steps: int, weights_path: str) -> dict[str, dict[str, list[float]]]:
-    """(b): whole-fit seconds and median step seconds of warm models, per kind and repeat."""
+def steady_state(name: str, rounds: int, steps: int, weights_path: str) -> dict[str, dict[str, list[float]]]:
+    """(b): whole-fit seconds, median step seconds and hook seconds per step of warm models, per kind and round."""
     x, y = make_data(name, steps)
     rates = keras_lrfinder.sweep_learning_rates(START_LR, END_LR, steps + 1)
     callbacks = {
@@ -267,19 +310,21 @@ def steady_state(name: str, repeats: int, steps: int, weights_path: str) -> dict
     warmup = WARMUP_STEPS * BATCH_SIZE
     for kind, model in models.items():
         model.fit(x[:warmup], y[:warmup], batch_size=BATCH_SIZE, epochs=1, verbose=0, callbacks=callbacks[kind]())
-    out = {kind: {"total": [], "step": []} for kind in callbacks}
+    out = {kind: {"total": [], "step": [], "hooks": []} for kind in callbacks}
     kinds = list(models)
-    for repeat in range(repeats):
-        # Each repeat starts at another kind, so that none always runs first.
-        for kind in kinds[repeat % len(kinds):] + kinds[: repeat % len(kinds)]:
+    for round_ in range(rounds):
+        # Each round starts at another kind, so that none always runs first.
+        for kind in kinds[round_ % len(kinds):] + kinds[: round_ % len(kinds)]:
             model = models[kind]
             timer = StepTimer()
-            cbs = [*callbacks[kind](), timer]
+            cbs = callbacks[kind]()
+            hook_seconds = [time_batch_hooks(cb) for cb in cbs]
             out[kind]["total"].append(
-                timed(lambda: model.fit(x, y, batch_size=BATCH_SIZE, epochs=1, verbose=0, callbacks=cbs))
+                timed(lambda: model.fit(x, y, batch_size=BATCH_SIZE, epochs=1, verbose=0, callbacks=[*cbs, timer]))
             )
             assert len(timer.times) == steps
             out[kind]["step"].append(timer.median_step())
+            out[kind]["hooks"].append(sum(map(sum, hook_seconds)) / steps)
     return out
 
 
@@ -365,7 +410,7 @@ def source_version() -> str:
     ).stdout.strip() or "unknown"
 
 
-def measure_backend(repeats: int, steps: int) -> dict:
+def measure_backend(repeats: int, rounds: int, steps: int) -> dict:
     """All of (a)-(e) on this process's backend; (c) in a subprocess."""
     backend = keras.backend.backend()
     rows: list[dict] = []
@@ -381,21 +426,27 @@ def measure_backend(repeats: int, steps: int) -> dict:
                             a["ours"], "s", ratios(a["validation"], a["ours"]), []))
         for name in MODELS:
             print(f"[{backend}] (b) {name}", file=sys.stderr, flush=True)
-            b = steady_state(name, repeats, steps, weights_path)
+            b = steady_state(name, rounds, steps, weights_path)
             total = {kind: v["total"] for kind, v in b.items()}
             step = {kind: v["step"] for kind, v in b.items()}
+            hooks = {kind: v["hooks"] for kind, v in b.items()}
             fixed = {kind: [1e3 * (t - steps * s) for t, s in zip(total[kind], step[kind])] for kind in b}
+            plain_ms = [1e3 * t for t in step["plain"]]
             rows += [
                 row(f"(b) whole fit / fit ({steps} steps, warm; incl. snapshot, re-trace, restore)", name,
-                    total["plain"], "s", ratios(total["ours"], total["plain"]), ratios(total["naive"], total["plain"])),
-                row(f"(b) per step / fit (median of steps {SKIP_STEPS}..{steps})", name,
-                    [1e3 * t for t in step["plain"]], "ms",
-                    ratios(step["ours"], step["plain"]), ratios(step["naive"], step["plain"])),
+                    total["plain"], "s", ratios(total["ours"], total["plain"]), ratios(total["naive"], total["plain"]),
+                    "ci"),
+                row(f"(b) per step / fit (median of steps {SKIP_STEPS}..{steps})", name, plain_ms, "ms",
+                    ratios(step["ours"], step["plain"]), ratios(step["naive"], step["plain"]), "ci"),
                 row("(b) per step / fit with a no-op on_train_batch_end", name,
                     [1e3 * t for t in step["sync"]], "ms",
-                    ratios(step["ours"], step["sync"]), ratios(step["naive"], step["sync"])),
+                    ratios(step["ours"], step["sync"]), ratios(step["naive"], step["sync"]), "ci"),
+                row("(b) CPU time in the callback's own batch hooks per step (us)", name, plain_ms, "ms",
+                    [1e6 * t for t in hooks["ours"]], [1e6 * t for t in hooks["naive"]], "ci"),
+                row("(b) the same / fit's step", name, plain_ms, "ms",
+                    ratios(hooks["ours"], step["plain"]), ratios(hooks["naive"], step["plain"]), "ci"),
                 row("(b) fixed cost per fit minus fit's (ms; noisy)", name, fixed["plain"], "ms",
-                    differences(fixed["ours"], fixed["plain"]), differences(fixed["naive"], fixed["plain"])),
+                    differences(fixed["ours"], fixed["plain"]), differences(fixed["naive"], fixed["plain"]), "ci"),
             ]
     print(f"[{backend}] (c) memory", file=sys.stderr, flush=True)
     mem = json.loads(
@@ -418,7 +469,7 @@ def measure_backend(repeats: int, steps: int) -> dict:
 
 
 def ratios(values: list[float], baseline: list[float]) -> list[float]:
-    # Repeat i of a kind ran right next to repeat i of the baseline.
+    # Repeat (or round) i of a kind ran right next to repeat i of the baseline.
     return [v / b for v, b in zip(values, baseline)]
 
 
@@ -426,22 +477,38 @@ def differences(values: list[float], baseline: list[float]) -> list[float]:
     return [v - b for v, b in zip(values, baseline)]
 
 
-def row(measurement: str, model: str, baseline: list[float], unit: str, ours: list[float], naive: list[float]) -> dict:
-    return {"measurement": measurement, "model": model, "baseline": baseline, "unit": unit, "ours": ours, "naive": naive}
+def row(
+    measurement: str, model: str, baseline: list[float], unit: str, ours: list[float], naive: list[float],
+    spread: str = "range",
+) -> dict:
+    """A table row; `spread` is what follows each median: "range" (min-max) or "ci" (its bootstrap 95% interval)."""
+    return {"measurement": measurement, "model": model, "baseline": baseline, "unit": unit, "ours": ours,
+            "naive": naive, "spread": spread}
 
 
-def cell(values: list[float], unit: str = "") -> str:
+def cell(values: list[float], unit: str = "", spread: str = "range") -> str:
     if not values:
         return "-"
     digits = 0 if unit == "MiB" else 3 if unit == "s" else 2
     text = f"{statistics.median(values):.{digits}f}"
-    if len(values) > 1:
+    if len(values) > 1 and spread == "ci":
+        low, high = median_interval(values)
+        text += f" [{low:.{digits}f}-{high:.{digits}f}]"
+    elif len(values) > 1:
         text += f" ({min(values):.{digits}f}-{max(values):.{digits}f})"
     return text + (f" {unit}" if unit else "")
 
 
+def median_interval(values: list[float], resamples: int = 2000) -> tuple[float, float]:
+    """A bootstrap 95% interval of the median of `values` (seeded: the same table for the same data)."""
+    samples = np.random.default_rng(0).choice(values, size=(resamples, len(values)))
+    low, high = np.percentile(np.median(samples, axis=1), [2.5, 97.5])
+    return float(low), float(high)
+
+
 def print_report(results: list[dict], args: argparse.Namespace, wall_s: float) -> None:
-    print(f"## keras-lrfinder cost (repeats={args.repeats}, steps={args.steps}, batch={BATCH_SIZE})\n")
+    print(f"## keras-lrfinder cost (repeats={args.repeats}, rounds={args.rounds}, steps={args.steps}, "
+          f"batch={BATCH_SIZE})\n")
     info: dict[str, dict[str, str]] = {}  # key -> backend -> value
     for result in results:
         for key, value in result["info"].items():
@@ -452,35 +519,37 @@ def print_report(results: list[dict], args: argparse.Namespace, wall_s: float) -
         else:  # e.g. the source changed between the backends' runs
             print(f"- {key}: " + ", ".join(f"{value} ({backend})" for backend, value in by_backend.items()))
     print(f"- wall time: {wall_s:.0f} s\n")
-    print("Cells: median (min-max) over repeats. 'ours' and 'naive' are ratios to the baseline "
-          "named in the row, whose absolute value is in 'baseline'; 'fixed cost' rows are "
-          "differences in ms.\n")
+    print("Cells: (a), (c), (e): median (min-max) over repeats; (b): median [bootstrap 95% interval "
+          "of the median] over rounds. 'ours' and 'naive' are ratios to the baseline named in the row, "
+          "whose absolute value is in 'baseline', except the rows that give us or ms.\n")
     print("| measurement | model | backend | baseline | ours | naive baseline |")
     print("|---|---|---|---|---|---|")
     for i in range(len(results[0]["rows"])):
         for result in results:
             r = result["rows"][i]
-            print(f"| {r['measurement']} | {r['model']} | {result['backend']} | {cell(r['baseline'], r['unit'])} "
-                  f"| {cell(r['ours'])} | {cell(r['naive'])} |")
+            print(f"| {r['measurement']} | {r['model']} | {result['backend']} "
+                  f"| {cell(r['baseline'], r['unit'], r['spread'])} "
+                  f"| {cell(r['ours'], spread=r['spread'])} | {cell(r['naive'], spread=r['spread'])} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--all", action="store_true", help="run every backend, each in a subprocess")
-    parser.add_argument("--quick", action="store_true", help="2 repeats of 150 steps")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=300, help="steps of each timed fit in (b)")
+    parser.add_argument("--quick", action="store_true", help="2 repeats, 6 rounds")
+    parser.add_argument("--repeats", type=int, default=3, help="of (a), (c) and (e)")
+    parser.add_argument("--rounds", type=int, default=25, help="of (b)")
+    parser.add_argument("--steps", type=int, default=200, help="steps of each timed fit in (b)")
     parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)  # (c)'s subprocess
     parser.add_argument("--json", help=argparse.SUPPRESS)  # where a child of --all writes its results
     args = parser.parse_args()
     if args.quick:
-        args.repeats, args.steps = 2, 150
+        args.repeats, args.rounds = 2, 6
     if args.memory:
         print(json.dumps(memory(args.repeats)))
         return
     start = time.perf_counter()
     if not args.all:
-        result = measure_backend(args.repeats, args.steps)
+        result = measure_backend(args.repeats, args.rounds, args.steps)
         if args.json:
             Path(args.json).write_text(json.dumps(result))
         else:
@@ -491,7 +560,8 @@ def main() -> None:
         for backend in BACKENDS:
             path = os.path.join(tmp, f"{backend}.json")
             subprocess.run(
-                [sys.executable, __file__, "--repeats", str(args.repeats), "--steps", str(args.steps), "--json", path],
+                [sys.executable, __file__, "--repeats", str(args.repeats), "--rounds", str(args.rounds),
+                 "--steps", str(args.steps), "--json", path],
                 check=True, env={**os.environ, "KERAS_BACKEND": backend},
             )
             results.append(json.loads(Path(path).read_text()))
