@@ -15,12 +15,13 @@ backend that KERAS_BACKEND names:
 - finder, loop thread: `LRFinder` told it is not;
 - naive: speed.py's naive finder (not `async_safe`).
 
-Each round runs one `fit` of each kind, each round starting from the next
-kind in turn, so that none always runs first; a step's time is the median
-interval between consecutive `on_train_batch_begin` calls after the first
-20. Printed: the median step time of each kind over `--rounds` rounds, and
-the median over rounds of its ratio to plain `fit` in the same round, with
-the quartiles.
+The rounds are speed.py's (b): each round runs one `fit` of each kind,
+each round starting from the next kind in turn, so that none always runs
+first; a step's time is the median interval between consecutive
+`on_train_batch_begin` calls after the first 20. Printed: the median step
+time of each kind over `--rounds` rounds, and the median over rounds of its
+ratio to plain `fit` in the same round, with a bootstrap 95% interval of
+that median.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
 import speed  # noqa: E402
@@ -54,47 +54,26 @@ class FinderInTheLoopThread(keras_lrfinder.LRFinder):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=sorted(speed.MODELS), default="MLP")
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=200)
     args = parser.parse_args()
-    x, y = speed.make_data(args.model, args.steps)
-    rates = keras_lrfinder.sweep_learning_rates(speed.START_LR, speed.END_LR, args.steps + 1)
-
-    def finder(kind: type[keras_lrfinder.LRFinder]) -> list[keras.callbacks.Callback]:
-        return [kind(speed.START_LR, speed.END_LR, args.steps + 1, divergence_threshold=float("inf"), verbose=0)]
-
     with tempfile.TemporaryDirectory() as tmp:
-        weights_path = os.path.join(tmp, "naive.weights.h5")
+        kinds = speed.steady_state_callbacks(args.steps, os.path.join(tmp, "naive.weights.h5"))
         callbacks = {
-            "plain": lambda: [],
-            "sync": lambda: [speed.SyncBatchEnd()],
-            "finder, worker thread": lambda: finder(FinderOnAWorkerThread),
-            "finder, loop thread": lambda: finder(FinderInTheLoopThread),
-            "naive": lambda: [speed.NaiveFinder(rates, weights_path)],
+            "plain": kinds["plain"],
+            "sync": kinds["sync"],
+            "finder, worker thread": lambda: [speed.steady_state_finder(args.steps, FinderOnAWorkerThread)],
+            "finder, loop thread": lambda: [speed.steady_state_finder(args.steps, FinderInTheLoopThread)],
+            "naive": kinds["naive"],
         }
-        models = {kind: speed.fresh(args.model) for kind in callbacks}
-        warmup = speed.WARMUP_STEPS * speed.BATCH_SIZE
-        for kind, model in models.items():
-            model.fit(x[:warmup], y[:warmup], batch_size=speed.BATCH_SIZE, verbose=0, callbacks=callbacks[kind]())
-        kinds = list(callbacks)
-        steps: dict[str, list[float]] = {kind: [] for kind in kinds}
-        for round_ in range(args.rounds):
-            for kind in kinds[round_ % len(kinds) :] + kinds[: round_ % len(kinds)]:
-                timer = speed.StepTimer()
-                models[kind].fit(
-                    x, y, batch_size=speed.BATCH_SIZE, verbose=0, callbacks=[*callbacks[kind](), timer]
-                )
-                steps[kind].append(timer.median_step())
+        steps = {kind: v["step"] for kind, v in speed.steady_state(args.model, args.rounds, args.steps, callbacks).items()}
     print(f"{keras.backend.backend()}, {args.model}, {args.rounds} rounds of {args.steps} steps\n")
-    print("| fit | step (ms) | / plain fit, same round (median, quartiles) |")
+    print("| fit | step (ms) | / plain fit, same round (median [bootstrap 95% interval]) |")
     print("|---|---|---|")
-    for kind in kinds:
-        ratios = [step / plain for step, plain in zip(steps[kind], steps["plain"])]
-        low, high = np.quantile(ratios, [0.25, 0.75])
-        print(
-            f"| {kind} | {1e3 * statistics.median(steps[kind]):.3f} "
-            f"| {statistics.median(ratios):.3f} ({low:.3f}-{high:.3f}) |"
-        )
+    for kind, times in steps.items():
+        ratios = speed.ratios(times, steps["plain"])
+        low, high = speed.median_interval(ratios)
+        print(f"| {kind} | {1e3 * statistics.median(times):.3f} | {statistics.median(ratios):.3f} [{low:.3f}-{high:.3f}] |")
 
 
 if __name__ == "__main__":

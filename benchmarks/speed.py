@@ -9,11 +9,19 @@ combined table at the end:
 
     OMP_NUM_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/speed.py --all
 
-`--quick` (2 repeats, 6 rounds) takes a fraction of the time; `--repeats` (3:
-for (a), (c) and (e)), `--rounds` (25) and `--steps` (200: for (b)) set the
-work. A cell of (a), (c) or (e) is the median over the repeats, with
-(min-max) after it; a cell of (b) is the median over rounds, with a
-bootstrap 95% interval of that median in brackets. Two models: a tiny MLP (20-64-64-1, Adam, MSE), where the
+`--quick` (2 repeats, 6 rounds) takes a fraction of the time; `--rounds` (20:
+for (a), (b) and (e)), `--steps` (200: for (b)) and `--repeats` (3: for (c))
+set the work. Timings move by 10-20% from one `fit` to the next on a small
+VM, also between two fits that do the very same work, so every timing is
+taken in rounds: a round runs each kind once, starting from the next kind in
+turn, so that none always runs first, and a ratio divides two kinds of the
+same round. A cell of (a), (b) or (e) is the median over rounds, with a
+bootstrap 95% interval of that median in brackets: many short rounds pin it
+down better than a few long ones. A cell of (c), which hardly moves, is the
+median over the repeats, with (min-max) after it. The last column divides
+the finder's figure by the naive finder's, round by round.
+
+Two models: a tiny MLP (20-64-64-1, Adam, MSE), where the
 finder's fixed and per-step Python costs weigh most, and a small CNN (28x28x1,
 Conv2D 16 and 32 with max pooling, Dense 10, Adam, sparse cross-entropy).
 Batch size 32; synthetic data; all seeded.
@@ -23,6 +31,8 @@ Batch size 32; synthetic data; all seeded.
     run) divided by `model.fit` over exactly 100 batches (epochs=1), each on a
     freshly built and compiled, identical model, so tracing and compilation
     are inside both timings. One untimed round first warms up the process.
+    The kinds of a round: plain `fit`, the pre-built `fit` below, `find_lr`,
+    `fit` with the naive callback (d), and (e)'s `find_lr`.
     A second row divides by a `fit` that first calls
     `model.optimizer.build(model.trainable_variables)`, as `find_lr` does
     (TensorFlow traces the first step twice when it has to create the
@@ -30,16 +40,11 @@ Batch size 32; synthetic data; all seeded.
 
 (b) Steady state. Four identical models, warmed up by a 20-step `fit` each
     with the callbacks of their own timed runs; then `--rounds` rounds of one
-    `fit` of `--steps` batches each, each round starting from the next kind
-    in turn: plain; with a no-op `on_train_batch_end` callback; with
-    `LRFinder(start_lr=1e-7, end_lr=1e-6, num_steps=steps + 1,
-    divergence_threshold=inf, verbose=0)`; and with the naive callback (d).
-    The timed finder `fit` is thus never a model's first. Step times move by
-    10-20% from one `fit` to the next on a small VM, also between two fits
-    that do the very same work, so a ratio is taken within a round, and the
-    cell is the median over rounds with a bootstrap 95% interval of that
-    median: many short rounds pin it down better than a few long ones.
-    Reported:
+    `fit` of `--steps` batches each: plain; with a no-op
+    `on_train_batch_end` callback; with `LRFinder(start_lr=1e-7,
+    end_lr=1e-6, num_steps=steps + 1, divergence_threshold=inf, verbose=0)`;
+    and with the naive callback (d). The timed finder `fit` is thus never a
+    model's first. Reported:
     - whole fit: wall time of the whole `fit` over plain's. With the finder
       this includes its per-fit fixed costs: the state snapshot and the
       re-trace of the train function at `on_train_begin` (TensorFlow and JAX
@@ -104,6 +109,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -259,8 +265,8 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def whole_call(name: str, repeats: int, weights_path: str) -> dict[str, list[float]]:
-    """(a): seconds of a 100-step call, compile included, per kind and repeat."""
+def whole_call(name: str, rounds: int, weights_path: str) -> dict[str, list[float]]:
+    """(a) and (e): seconds of a 100-step call, compile included, per kind and round."""
     x, y = make_data(name, WHOLE_CALL_STEPS)
     rates = keras_lrfinder.sweep_learning_rates(START_LR, END_LR, WHOLE_CALL_STEPS)
     fit = dict(batch_size=BATCH_SIZE, verbose=0)
@@ -283,29 +289,38 @@ def whole_call(name: str, repeats: int, weights_path: str) -> dict[str, list[flo
         "validation": lambda model: ours(model, validation_data=(x[:VALIDATION_SAMPLES], y[:VALIDATION_SAMPLES])),
     }
     seconds: dict[str, list[float]] = {kind: [] for kind in runs}
-    for repeat in range(repeats + 1):
-        for kind, run in runs.items():
+    kinds = list(runs)
+    for round_ in range(rounds + 1):
+        # Each round starts at another kind, so that none always runs first.
+        for kind in kinds[round_ % len(kinds):] + kinds[: round_ % len(kinds)]:
             model = fresh(name)
-            elapsed = timed(lambda: run(model))
-            if repeat:  # round 0 only warms up the process: imports, kernels, caches
+            elapsed = timed(lambda: runs[kind](model))
+            if round_:  # round 0 only warms up the process: imports, kernels, caches
                 seconds[kind].append(elapsed)
     return seconds
 
 
-def steady_state(name: str, rounds: int, steps: int, weights_path: str) -> dict[str, dict[str, list[float]]]:
-    """(b): whole-fit seconds, median step seconds and hook seconds per step of warm models, per kind and round."""
-    x, y = make_data(name, steps)
+def steady_state_callbacks(steps: int, weights_path: str) -> dict[str, Callable[[], list[keras.callbacks.Callback]]]:
+    """(b)'s kinds of `fit`: each makes the callbacks of one timed `fit` of `steps` batches."""
     rates = keras_lrfinder.sweep_learning_rates(START_LR, END_LR, steps + 1)
-    callbacks = {
+    return {
         "plain": lambda: [],
         "sync": lambda: [SyncBatchEnd()],
-        "ours": lambda: [
-            keras_lrfinder.LRFinder(
-                START_LR, END_LR, steps + 1, divergence_threshold=float("inf"), verbose=0
-            )
-        ],
+        "ours": lambda: [steady_state_finder(steps)],
         "naive": lambda: [NaiveFinder(rates, weights_path)],
     }
+
+
+def steady_state_finder(steps: int, finder: type[keras_lrfinder.LRFinder] = keras_lrfinder.LRFinder):
+    """A finder that runs all of a `fit` of `steps` batches and never stops it."""
+    return finder(START_LR, END_LR, steps + 1, divergence_threshold=float("inf"), verbose=0)
+
+
+def steady_state(
+    name: str, rounds: int, steps: int, callbacks: dict[str, Callable[[], list[keras.callbacks.Callback]]]
+) -> dict[str, dict[str, list[float]]]:
+    """(b): whole-fit seconds, median step seconds and hook seconds per step of warm models, per kind and round."""
+    x, y = make_data(name, steps)
     models = {kind: fresh(name) for kind in callbacks}
     warmup = WARMUP_STEPS * BATCH_SIZE
     for kind, model in models.items():
@@ -418,15 +433,16 @@ def measure_backend(repeats: int, rounds: int, steps: int) -> dict:
         weights_path = os.path.join(tmp, "naive.weights.h5")
         for name in MODELS:
             print(f"[{backend}] (a) {name}", file=sys.stderr, flush=True)
-            a = whole_call(name, repeats, weights_path)
+            a = whole_call(name, rounds, weights_path)
             for base, what in (("plain", "fit"), ("prebuilt", "fit, optimizer pre-built")):
                 rows.append(row(f"(a) find_lr / {what} ({WHOLE_CALL_STEPS} steps, compile incl.)", name, a[base], "s",
-                                ratios(a["ours"], a[base]), ratios(a["naive"], a[base])))
+                                ratios(a["ours"], a[base]), ratios(a["naive"], a[base]), "ci",
+                                comparable=base == "plain"))  # the same find_lr and naive fit in both rows
             rows.append(row(f"(e) find_lr with validation_data ({VALIDATION_SAMPLES} samples) / find_lr", name,
-                            a["ours"], "s", ratios(a["validation"], a["ours"]), []))
+                            a["ours"], "s", ratios(a["validation"], a["ours"]), [], "ci"))
         for name in MODELS:
             print(f"[{backend}] (b) {name}", file=sys.stderr, flush=True)
-            b = steady_state(name, rounds, steps, weights_path)
+            b = steady_state(name, rounds, steps, steady_state_callbacks(steps, weights_path))
             total = {kind: v["total"] for kind, v in b.items()}
             step = {kind: v["step"] for kind, v in b.items()}
             hooks = {kind: v["hooks"] for kind, v in b.items()}
@@ -440,13 +456,16 @@ def measure_backend(repeats: int, rounds: int, steps: int) -> dict:
                     ratios(step["ours"], step["plain"]), ratios(step["naive"], step["plain"]), "ci"),
                 row("(b) per step / fit with a no-op on_train_batch_end", name,
                     [1e3 * t for t in step["sync"]], "ms",
-                    ratios(step["ours"], step["sync"]), ratios(step["naive"], step["sync"]), "ci"),
+                    ratios(step["ours"], step["sync"]), ratios(step["naive"], step["sync"]), "ci",
+                    comparable=False),  # ours / naive as in the row above
                 row("(b) CPU time in the callback's own batch hooks per step (us)", name, plain_ms, "ms",
                     [1e6 * t for t in hooks["ours"]], [1e6 * t for t in hooks["naive"]], "ci"),
                 row("(b) the same / fit's step", name, plain_ms, "ms",
-                    ratios(hooks["ours"], step["plain"]), ratios(hooks["naive"], step["plain"]), "ci"),
+                    ratios(hooks["ours"], step["plain"]), ratios(hooks["naive"], step["plain"]), "ci",
+                    comparable=False),
                 row("(b) fixed cost per fit minus fit's (ms; noisy)", name, fixed["plain"], "ms",
-                    differences(fixed["ours"], fixed["plain"]), differences(fixed["naive"], fixed["plain"]), "ci"),
+                    differences(fixed["ours"], fixed["plain"]), differences(fixed["naive"], fixed["plain"]), "ci",
+                    comparable=False),
             ]
     print(f"[{backend}] (c) memory", file=sys.stderr, flush=True)
     mem = json.loads(
@@ -479,11 +498,16 @@ def differences(values: list[float], baseline: list[float]) -> list[float]:
 
 def row(
     measurement: str, model: str, baseline: list[float], unit: str, ours: list[float], naive: list[float],
-    spread: str = "range",
+    spread: str = "range", comparable: bool = True,
 ) -> dict:
-    """A table row; `spread` is what follows each median: "range" (min-max) or "ci" (its bootstrap 95% interval)."""
+    """A table row; `spread` is what follows each median: "range" (min-max) or "ci" (its bootstrap 95% interval).
+
+    `comparable`: whether to show ours / naive, repeat by repeat: not for differences, nor
+    where the row above shows the same quotient.
+    """
+    versus = ratios(ours, naive) if comparable and naive else []
     return {"measurement": measurement, "model": model, "baseline": baseline, "unit": unit, "ours": ours,
-            "naive": naive, "spread": spread}
+            "naive": naive, "versus": versus, "spread": spread}
 
 
 def cell(values: list[float], unit: str = "", spread: str = "range") -> str:
@@ -519,25 +543,27 @@ def print_report(results: list[dict], args: argparse.Namespace, wall_s: float) -
         else:  # e.g. the source changed between the backends' runs
             print(f"- {key}: " + ", ".join(f"{value} ({backend})" for backend, value in by_backend.items()))
     print(f"- wall time: {wall_s:.0f} s\n")
-    print("Cells: (a), (c), (e): median (min-max) over repeats; (b): median [bootstrap 95% interval "
+    print("Cells: (c): median (min-max) over repeats; (a), (b), (e): median [bootstrap 95% interval "
           "of the median] over rounds. 'ours' and 'naive' are ratios to the baseline named in the row, "
-          "whose absolute value is in 'baseline', except the rows that give us or ms.\n")
-    print("| measurement | model | backend | baseline | ours | naive baseline |")
-    print("|---|---|---|---|---|---|")
+          "whose absolute value is in 'baseline', except the rows that give us or ms; 'ours / naive' "
+          "divides the two round by round.\n")
+    print("| measurement | model | backend | baseline | ours | naive baseline | ours / naive |")
+    print("|---|---|---|---|---|---|---|")
     for i in range(len(results[0]["rows"])):
         for result in results:
             r = result["rows"][i]
             print(f"| {r['measurement']} | {r['model']} | {result['backend']} "
                   f"| {cell(r['baseline'], r['unit'], r['spread'])} "
-                  f"| {cell(r['ours'], spread=r['spread'])} | {cell(r['naive'], spread=r['spread'])} |")
+                  f"| {cell(r['ours'], spread=r['spread'])} | {cell(r['naive'], spread=r['spread'])} "
+                  f"| {cell(r['versus'], spread=r['spread'])} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--all", action="store_true", help="run every backend, each in a subprocess")
     parser.add_argument("--quick", action="store_true", help="2 repeats, 6 rounds")
-    parser.add_argument("--repeats", type=int, default=3, help="of (a), (c) and (e)")
-    parser.add_argument("--rounds", type=int, default=25, help="of (b)")
+    parser.add_argument("--repeats", type=int, default=3, help="of (c)")
+    parser.add_argument("--rounds", type=int, default=20, help="of (a), (b) and (e)")
     parser.add_argument("--steps", type=int, default=200, help="steps of each timed fit in (b)")
     parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)  # (c)'s subprocess
     parser.add_argument("--json", help=argparse.SUPPRESS)  # where a child of --all writes its results
