@@ -265,6 +265,12 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def rotated(kinds: list[str], round_: int) -> list[str]:
+    """The order of the kinds in a round: each round starts at the next kind, so that none always runs first."""
+    shift = round_ % len(kinds)
+    return kinds[shift:] + kinds[:shift]
+
+
 def whole_call(name: str, rounds: int, weights_path: str) -> dict[str, list[float]]:
     """(a) and (e): seconds of a 100-step call, compile included, per kind and round."""
     x, y = make_data(name, WHOLE_CALL_STEPS)
@@ -289,10 +295,8 @@ def whole_call(name: str, rounds: int, weights_path: str) -> dict[str, list[floa
         "validation": lambda model: ours(model, validation_data=(x[:VALIDATION_SAMPLES], y[:VALIDATION_SAMPLES])),
     }
     seconds: dict[str, list[float]] = {kind: [] for kind in runs}
-    kinds = list(runs)
     for round_ in range(rounds + 1):
-        # Each round starts at another kind, so that none always runs first.
-        for kind in kinds[round_ % len(kinds):] + kinds[: round_ % len(kinds)]:
+        for kind in rotated(list(runs), round_):
             model = fresh(name)
             elapsed = timed(lambda: runs[kind](model))
             if round_:  # round 0 only warms up the process: imports, kernels, caches
@@ -326,10 +330,8 @@ def steady_state(
     for kind, model in models.items():
         model.fit(x[:warmup], y[:warmup], batch_size=BATCH_SIZE, epochs=1, verbose=0, callbacks=callbacks[kind]())
     out = {kind: {"total": [], "step": [], "hooks": []} for kind in callbacks}
-    kinds = list(models)
     for round_ in range(rounds):
-        # Each round starts at another kind, so that none always runs first.
-        for kind in kinds[round_ % len(kinds):] + kinds[: round_ % len(kinds)]:
+        for kind in rotated(list(models), round_):
             model = models[kind]
             timer = StepTimer()
             cbs = callbacks[kind]()
