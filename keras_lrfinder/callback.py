@@ -189,8 +189,9 @@ class LRFinder(keras.callbacks.Callback):
 
         Not on the CPU: there the worker thread mostly competes with the
         train loop for the GIL. In benchmarks/callback_thread.py the train
-        loop's thread made a small MLP's steps 20-35% faster than a worker
-        thread on torch and JAX, and a small CNN's within 3% either way.
+        loop's thread made a small MLP's steps 12% (torch) and 40% (JAX)
+        faster than a worker thread, and left a small CNN's level within
+        the noise (5% either way).
         Nor in a multi-process JAX run: there every process must stop at the
         same step, and only a callback run in step with training decides the
         same step everywhere.
