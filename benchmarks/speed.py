@@ -65,7 +65,10 @@ Batch size 32; synthetic data; all seeded.
       the timed fits and moves little between rounds, so it bounds the
       Python part of the per-step cost far more tightly than the ratios
       can; what the finder adds inside the compiled step (the table lookup
-      of the rate) is in the ratios only.
+      of the rate) is in the ratios only. The timing wraps the hooks of the
+      finder and of the naive callback in every timed fit, so its own two
+      clock reads per call (about a microsecond) weigh on their ratios, not
+      on plain `fit`'s.
     - fixed cost per fit (ms): (total - steps x per-step median) minus the same
       for plain `fit`: what the snapshot, re-trace and restore add per `fit`.
       A small difference of large numbers: noisy.
