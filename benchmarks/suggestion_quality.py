@@ -92,7 +92,7 @@ DEFAULT_SWEEP = "300 steps"  # find_lr's default
 # kind is unknown (a curve recorded by hand), and what it gave before it read it.
 KNEE_WITHOUT_KIND = "knee, kind unknown"
 SWEEP_METHODS = {
-    "300 steps": ("knee", KNEE_WITHOUT_KIND, "valley", "minimum"),
+    "300 steps": ("consensus", "knee", KNEE_WITHOUT_KIND, "valley", "minimum"),
     "100 steps": (*RULES, KNEE_WITHOUT_KIND),
 }
 FINDER_SEEDS = (0, 1, 2, 3, 4)

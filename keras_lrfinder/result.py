@@ -38,9 +38,10 @@ class CurveReading:
 
         Args:
             method: The name of a rule in `keras_lrfinder.suggest.RULES`
-                (`"valley"`, `"steepest"`, `"minimum"`, `"slide"` or
-                `"knee"`), or `None` for the default, `"knee"`. `knee`
-                reads the result's `optimizer_kind` as well as the curve.
+                (`"valley"`, `"steepest"`, `"minimum"`, `"slide"`, `"knee"`
+                or `"consensus"`), or `None` for the default,
+                `"consensus"`. `knee` and `consensus` read the result's
+                `optimizer_kind` as well as the curve.
 
         Raises:
             NoSuggestionError: The curve gives the rule no basis for a
@@ -164,7 +165,7 @@ class LRFinderResult(CurveReading, JsonFile):
         optimizer_kind: `"sgd"` where the range test ran with
             `keras.optimizers.SGD` (with or without momentum), `"adaptive"`
             with any other optimizer (Adam, RMSprop, ...), `None` where
-            unknown. The default rule, `knee`, reads it.
+            unknown. The default rule, `consensus`, reads it.
 
     Example:
 

@@ -30,9 +30,9 @@ def test_smoothed_losses_are_the_moving_average_of_the_losses():
     np.testing.assert_array_equal(result.smoothed_losses, smooth(result.losses, 0.9))
 
 
-def test_suggestion_uses_knee_by_default_and_takes_a_method():
-    result = make_result()
-    assert result.suggestion() == result.suggestion("knee")
+def test_suggestion_uses_consensus_by_default_and_takes_a_method():
+    result = make_result(optimizer_kind="adaptive")
+    assert result.suggestion() == result.suggestion("consensus") != result.suggestion("knee")
     assert result.suggestion("minimum") != result.suggestion("valley")
 
 
@@ -40,7 +40,7 @@ def test_suggestion_uses_knee_by_default_and_takes_a_method():
 def test_knee_moves_its_suggestion_for_the_optimizer_the_result_records(kind, factor):
     unknown = make_result()
     known = make_result(optimizer_kind=kind)
-    assert known.suggestion() == pytest.approx(factor * unknown.suggestion(), rel=1e-12)
+    assert known.suggestion("knee") == pytest.approx(factor * unknown.suggestion("knee"), rel=1e-12)
     assert known.suggestion("valley") == unknown.suggestion("valley")
 
 

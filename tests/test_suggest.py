@@ -1,3 +1,4 @@
+import functools
 import math
 
 import numpy as np
@@ -89,13 +90,56 @@ def test_knee_moves_by_a_factor_for_the_kind_of_optimizer(kind, factor):
     assert suggest.knee(rates, losses, kind) == pytest.approx(
         factor * suggest.knee(rates, losses), rel=1e-12
     )
-    assert suggest.get_rule(None, kind)(rates, losses) == suggest.knee(rates, losses, kind)
+    assert suggest.get_rule("knee", kind)(rates, losses) == suggest.knee(rates, losses, kind)
 
 
 def test_knee_refuses_an_unknown_kind_of_optimizer():
     rates, losses = knee_curve()
     with pytest.raises(ValueError, match="Received: optimizer_kind='adam'"):
         suggest.knee(rates, losses, "adam")
+
+
+def geometric_mean(values):
+    return float(np.exp(np.mean(np.log(values))))
+
+
+def test_consensus_for_an_adaptive_optimizer_is_the_geometric_mean_of_three_rules_times_0_8():
+    rates, losses = typical_curve()
+    smoothed = smooth(losses, 0.98)
+    readings = [suggest.knee(rates, smoothed), suggest.valley(rates, smoothed), suggest.minimum(rates, smoothed)]
+    assert len({round(math.log10(r), 3) for r in readings}) == 3  # three different readings
+    assert suggest.consensus(rates, smoothed, "adaptive") == pytest.approx(
+        0.8 * geometric_mean(readings), rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("kind", [None, "sgd"])
+def test_consensus_is_the_knee_for_sgd_and_for_an_unknown_optimizer(kind):
+    rates, losses = knee_curve(1e-3, 300)
+    assert suggest.consensus(rates, losses, kind) == suggest.knee(rates, losses, kind)
+
+
+def test_consensus_averages_knee_and_valley_where_minimum_has_no_reading():
+    # The lowest loss, less than a decade into the usable curve: no tenth of it in the sweep.
+    rates, losses = typical_curve(best_lr=1e-6)
+    with pytest.raises(NoSuggestionError):
+        suggest.minimum(rates, losses)
+    readings = [suggest.knee(rates, losses), suggest.valley(rates, losses)]
+    assert suggest.consensus(rates, losses, "adaptive") == pytest.approx(
+        max(0.8 * geometric_mean(readings), _usable_curve(rates, losses)[0][0]), rel=1e-12
+    )
+
+
+def test_consensus_refuses_an_unknown_kind_of_optimizer():
+    rates, losses = knee_curve()
+    with pytest.raises(ValueError, match="Received: optimizer_kind='adam'"):
+        suggest.consensus(rates, losses, "adam")
+
+
+@pytest.mark.parametrize("kind", [None, "sgd", "adaptive"])
+def test_the_default_rule_is_consensus_with_the_kind_of_optimizer(kind):
+    rates, losses = typical_curve()
+    assert suggest.get_rule(None, kind)(rates, losses) == suggest.consensus(rates, losses, kind)
 
 
 def test_knee_reads_the_fall_that_ends_at_the_lowest_loss():
@@ -116,13 +160,12 @@ curve_shapes = st.tuples(
 
 @settings(max_examples=100, deadline=None)
 @given(shape=curve_shapes, scale=st.floats(1e-3, 1e3), offset=st.floats(-100, 100))
-def test_knee_does_not_depend_on_the_scale_or_offset_of_the_loss(shape, scale, offset):
+def test_knee_and_consensus_do_not_depend_on_the_scale_or_offset_of_the_loss(shape, scale, offset):
     log_best, noise, seed = shape
     rates, losses = typical_curve(best_lr=10**log_best, noise=noise, seed=seed)
     smoothed = smooth(losses, 0.98)
-    assert suggest.knee(rates, scale * smoothed + offset) == pytest.approx(
-        suggest.knee(rates, smoothed), rel=1e-6
-    )
+    for rule in (suggest.knee, functools.partial(suggest.consensus, optimizer_kind="adaptive")):
+        assert rule(rates, scale * smoothed + offset) == pytest.approx(rule(rates, smoothed), rel=1e-6)
 
 
 @settings(max_examples=100, deadline=None)
