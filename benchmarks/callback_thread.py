@@ -4,7 +4,7 @@
 
 Keras runs `on_train_batch_end` on a worker thread when every callback of
 the `fit` is `async_safe` (on JAX and torch), and in the train loop's thread
-otherwise. This times five kinds of warm `fit` of `--steps` batches on the
+otherwise. This times six kinds of warm `fit` of `--steps` batches on the
 model that benchmarks/speed.py calls `--model` (MLP or CNN), on the
 backend that KERAS_BACKEND names:
 
@@ -13,7 +13,10 @@ backend that KERAS_BACKEND names:
   them all to the train loop's thread;
 - finder, worker thread: `LRFinder` told it is `async_safe`;
 - finder, loop thread: `LRFinder` told it is not;
-- naive: speed.py's naive finder (not `async_safe`).
+- naive: speed.py's naive finder (not `async_safe`);
+- sweep only: the finder's swapped-in train function (its learning-rate
+  table and per-batch loss, `SweepPatch`) with no batch hooks, so Keras
+  dispatches as for plain `fit`: what the compiled step itself costs.
 
 The rounds are speed.py's (b): each round runs one `fit` of each kind,
 each round starting from the next kind in turn, so that none always runs
@@ -41,6 +44,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import speed  # noqa: E402
 
 import keras_lrfinder  # noqa: E402
+from keras_lrfinder.sweep_patch import SweepPatch  # noqa: E402
 
 
 class FinderOnAWorkerThread(keras_lrfinder.LRFinder):
@@ -49,6 +53,20 @@ class FinderOnAWorkerThread(keras_lrfinder.LRFinder):
 
 class FinderInTheLoopThread(keras_lrfinder.LRFinder):
     async_safe = False
+
+
+class SweepOnly(keras.callbacks.Callback):
+    """The finder's train function for the length of a `fit` of `steps` batches, and nothing else."""
+
+    def __init__(self, steps: int):
+        super().__init__()
+        self._rates = keras_lrfinder.sweep_learning_rates(speed.START_LR, speed.END_LR, steps + 1)
+
+    def on_train_begin(self, logs=None):
+        self._patch = SweepPatch(self.model, self._rates)
+
+    def on_train_end(self, logs=None):
+        self._patch.remove()
 
 
 def main() -> None:
@@ -65,6 +83,7 @@ def main() -> None:
             "finder, worker thread": lambda: [speed.steady_state_finder(args.steps, FinderOnAWorkerThread)],
             "finder, loop thread": lambda: [speed.steady_state_finder(args.steps, FinderInTheLoopThread)],
             "naive": kinds["naive"],
+            "sweep only": lambda: [SweepOnly(args.steps)],
         }
         steps = {kind: v["step"] for kind, v in speed.steady_state(args.model, args.rounds, args.steps, callbacks).items()}
     print(f"{keras.backend.backend()}, {args.model}, {args.rounds} rounds of {args.steps} steps\n")

@@ -106,7 +106,7 @@ def geometric_mean(values):
 def test_consensus_for_an_adaptive_optimizer_is_the_geometric_mean_of_three_rules_times_0_8():
     rates, losses = typical_curve()
     smoothed = smooth(losses, 0.98)
-    readings = [suggest.knee(rates, smoothed), suggest.valley(rates, smoothed), suggest.minimum(rates, smoothed)]
+    readings = [rule(rates, smoothed) for rule in (suggest.knee, suggest.valley, suggest.minimum)]
     assert len({round(math.log10(r), 3) for r in readings}) == 3  # three different readings
     assert suggest.consensus(rates, smoothed, "adaptive") == pytest.approx(
         0.8 * geometric_mean(readings), rel=1e-12
@@ -165,7 +165,8 @@ def test_knee_and_consensus_do_not_depend_on_the_scale_or_offset_of_the_loss(sha
     rates, losses = typical_curve(best_lr=10**log_best, noise=noise, seed=seed)
     smoothed = smooth(losses, 0.98)
     for rule in (suggest.knee, functools.partial(suggest.consensus, optimizer_kind="adaptive")):
-        assert rule(rates, scale * smoothed + offset) == pytest.approx(rule(rates, smoothed), rel=1e-6)
+        shifted = rule(rates, scale * smoothed + offset)
+        assert shifted == pytest.approx(rule(rates, smoothed), rel=1e-6)
 
 
 @settings(max_examples=100, deadline=None)
@@ -287,7 +288,11 @@ def rates_for(losses, mode):
 @given(losses=curves, mode=st.sampled_from(["exponential", "linear"]))
 def test_any_curve_gets_a_rate_inside_the_sweep_or_no_suggestion(losses, mode):
     rates = rates_for(losses, mode)
-    for name, rule in RULES.items():
+    adaptive = {
+        f"{name}, adaptive": functools.partial(RULES[name], optimizer_kind="adaptive")
+        for name in ("knee", "consensus")
+    }
+    for name, rule in {**RULES, **adaptive}.items():
         try:
             learning_rate = rule(rates, losses)
         except NoSuggestionError:
