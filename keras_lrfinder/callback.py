@@ -192,7 +192,7 @@ class LRFinder(keras.callbacks.Callback):
         loop's thread made a small MLP's steps 12% (torch) and 40% (JAX)
         faster than a worker thread; on a small CNN's steps, five times
         longer, it cost about 3% on JAX (1.03 against 1.00 of plain `fit`,
-        in 60 rounds) and nothing measurable on torch.
+        in 60 rounds) and was level with it within the noise on torch.
         Nor in a multi-process JAX run: there every process must stop at the
         same step, and only a callback run in step with training decides the
         same step everywhere.
