@@ -60,7 +60,8 @@ def main() -> None:
     cache = bench.Cache(bench.CACHE, refresh=False)
     per_task = {}
     for task in bench.TASKS:
-        if task.split == "held-out 3" or keras_lrfinder.optimizer_kind(task.optimizer()) != "adaptive":
+        adaptive = keras_lrfinder.optimizer_kind(task.optimizer()) == "adaptive"
+        if task.split == "held-out 3" or not adaptive:
             continue
         lab = bench.Lab(task, cache)
         log_rates, scores = interpolated_score(lab.entry)

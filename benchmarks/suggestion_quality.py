@@ -329,7 +329,7 @@ def spots(rng: np.random.Generator) -> Data:
 
 
 def running_peaks(rng: np.random.Generator) -> Data:
-    """Sequences of 24 steps; the target is the largest 3-step moving sum of the first channel, plus noise."""
+    """Sequences of 24 steps; the target: the first channel's largest 3-step moving sum, plus noise."""
     n, steps = 3000, 24
     x = rng.normal(size=(n, steps, 2)).astype("float32")
     moving = x[:, :-2, 0] + x[:, 1:-1, 0] + x[:, 2:, 0]
@@ -411,20 +411,17 @@ def cnn_with_batchnorm_and_dropout() -> keras.Model:
     )
 
 
-def gru() -> keras.Model:
-    return keras.Sequential([keras.Input((16, 2)), keras.layers.GRU(16), keras.layers.Dense(1)])
+def gru(steps: int, channels: int, outputs: int) -> Callable[[], keras.Model]:
+    def build() -> keras.Model:
+        return keras.Sequential(
+            [keras.Input((steps, channels)), keras.layers.GRU(16), keras.layers.Dense(outputs)]
+        )
+
+    return build
 
 
 def lstm() -> keras.Model:
     return keras.Sequential([keras.Input((20, 6)), keras.layers.LSTM(16), keras.layers.Dense(1)])
-
-
-def gru_classifier() -> keras.Model:
-    return keras.Sequential([keras.Input((12, 3)), keras.layers.GRU(16), keras.layers.Dense(2)])
-
-
-def gru_motif_classifier() -> keras.Model:
-    return keras.Sequential([keras.Input((32, 4)), keras.layers.GRU(16), keras.layers.Dense(4)])
 
 
 def cnn() -> keras.Model:
@@ -439,18 +436,23 @@ def cnn() -> keras.Model:
     )
 
 
-def mlp_with_batchnorm_and_dropout() -> keras.Model:
-    return keras.Sequential(
-        [
-            keras.Input((30,)),
-            keras.layers.Dense(64, use_bias=False),
-            keras.layers.BatchNormalization(),
-            keras.layers.ReLU(),
-            keras.layers.Dropout(0.2),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(10),
-        ]
-    )
+def mlp_with_batchnorm_and_dropout(
+    inputs: int, outputs: int, dropout: float
+) -> Callable[[], keras.Model]:
+    def build() -> keras.Model:
+        return keras.Sequential(
+            [
+                keras.Input((inputs,)),
+                keras.layers.Dense(64, use_bias=False),
+                keras.layers.BatchNormalization(),
+                keras.layers.ReLU(),
+                keras.layers.Dropout(dropout),
+                keras.layers.Dense(64, activation="relu"),
+                keras.layers.Dense(outputs),
+            ]
+        )
+
+    return build
 
 
 def conv1d() -> keras.Model:
@@ -461,29 +463,6 @@ def conv1d() -> keras.Model:
             keras.layers.GlobalMaxPooling1D(),
             keras.layers.Dense(16, activation="relu"),
             keras.layers.Dense(4),
-        ]
-    )
-
-
-def gru_regressor(steps: int, channels: int) -> Callable[[], keras.Model]:
-    def build() -> keras.Model:
-        return keras.Sequential(
-            [keras.Input((steps, channels)), keras.layers.GRU(16), keras.layers.Dense(1)]
-        )
-
-    return build
-
-
-def mlp_with_batchnorm_and_dropout_regressor() -> keras.Model:
-    return keras.Sequential(
-        [
-            keras.Input((3,)),
-            keras.layers.Dense(64, use_bias=False),
-            keras.layers.BatchNormalization(),
-            keras.layers.ReLU(),
-            keras.layers.Dropout(0.1),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(1),
         ]
     )
 
@@ -520,7 +499,7 @@ TASKS = [
         "tuning",
         "GRU 16, RMSprop, sequence regression, target noise",
         weighted_sums,
-        gru,
+        gru(16, 2, 1),
         keras.optimizers.RMSprop,
         "mse",
         64,
@@ -643,7 +622,7 @@ TASKS += [
         "held-out",
         "GRU 16, SGD momentum 0.9, sign of a weighted sum, 10% label noise",
         signed_sums,
-        gru_classifier,
+        gru(12, 3, 2),
         lambda: keras.optimizers.SGD(momentum=0.9),
         CROSS_ENTROPY,
         32,
@@ -655,7 +634,7 @@ TASKS += [
         "held-out",
         "MLP with BatchNorm and Dropout, AdamW, 10 blobs, 10% label noise",
         many_blobs,
-        mlp_with_batchnorm_and_dropout,
+        mlp_with_batchnorm_and_dropout(30, 10, dropout=0.2),
         lambda: keras.optimizers.AdamW(weight_decay=0.01),
         CROSS_ENTROPY,
         64,
@@ -718,7 +697,7 @@ TASKS += [
         "held-out 2",
         "GRU 16, Adam, motif detection, 10% label noise",
         motifs,
-        gru_motif_classifier,
+        gru(32, 4, 4),
         keras.optimizers.Adam,
         CROSS_ENTROPY,
         64,
@@ -770,7 +749,7 @@ TASKS += [
         "held-out 3",
         "GRU 16, AdamW, largest 3-step moving sum regression, target noise",
         running_peaks,
-        gru_regressor(24, 2),
+        gru(24, 2, 1),
         lambda: keras.optimizers.AdamW(weight_decay=0.01),
         "mse",
         64,
@@ -794,7 +773,7 @@ TASKS += [
         "held-out 3",
         "MLP with BatchNorm and Dropout, RMSprop, sum of Gaussian bumps regression, target noise",
         bumps,
-        mlp_with_batchnorm_and_dropout_regressor,
+        mlp_with_batchnorm_and_dropout(3, 1, dropout=0.1),
         keras.optimizers.RMSprop,
         "mse",
         32,
