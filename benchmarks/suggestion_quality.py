@@ -282,13 +282,22 @@ def signed_sums(rng: np.random.Generator) -> Data:
     return _split(x, _flip_labels(rng, labels, 2, 0.1), 2000)
 
 
-def many_blobs(rng: np.random.Generator) -> Data:
-    """Ten overlapping Gaussian classes in 30 dimensions, with 10% of labels flipped."""
-    n, features, classes = 4000, 30, 10
-    labels = rng.integers(0, classes, n)
-    centers = rng.normal(0, 0.7, (classes, features))
-    x = (centers[labels] + rng.normal(size=(n, features))).astype("float32")
-    return _split(x, _flip_labels(rng, labels, classes, 0.1), 2500)
+def overlapping_classes(
+    classes: int, features: int, center_scale: float, flipped: float
+) -> Callable[[np.random.Generator], Data]:
+    """Gaussian classes of unit spread, round centers drawn with std `center_scale`.
+
+    A share `flipped` of the labels is flipped.
+    """
+
+    def make(rng: np.random.Generator) -> Data:
+        n = 4000
+        labels = rng.integers(0, classes, n)
+        centers = rng.normal(0, center_scale, (classes, features))
+        x = (centers[labels] + rng.normal(size=(n, features))).astype("float32")
+        return _split(x, _flip_labels(rng, labels, classes, flipped), 2500)
+
+    return make
 
 
 def checkerboard(rng: np.random.Generator) -> Data:
@@ -329,7 +338,7 @@ def spots(rng: np.random.Generator) -> Data:
 
 
 def running_peaks(rng: np.random.Generator) -> Data:
-    """Sequences of 24 steps; the target: the first channel's largest 3-step moving sum, plus noise."""
+    """Sequences of 24 steps; the target: channel 0's largest 3-step moving sum, plus noise."""
     n, steps = 3000, 24
     x = rng.normal(size=(n, steps, 2)).astype("float32")
     moving = x[:, :-2, 0] + x[:, 1:-1, 0] + x[:, 2:, 0]
@@ -365,15 +374,6 @@ def sectors(rng: np.random.Generator) -> Data:
     x = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1).astype("float32")
     labels = (angle / (2 * np.pi / classes)).astype("int64")
     return _split(x, _flip_labels(rng, labels, classes, 0.1), 2500)
-
-
-def many_classes(rng: np.random.Generator) -> Data:
-    """Twenty overlapping Gaussian classes in 16 dimensions, with 5% of labels flipped."""
-    n, features, classes = 4000, 16, 20
-    labels = rng.integers(0, classes, n)
-    centers = rng.normal(0, 1.0, (classes, features))
-    x = (centers[labels] + rng.normal(size=(n, features))).astype("float32")
-    return _split(x, _flip_labels(rng, labels, classes, 0.05), 2500)
 
 
 # --- Models. ---
@@ -633,7 +633,7 @@ TASKS += [
         "mlp-bn-dropout-adamw",
         "held-out",
         "MLP with BatchNorm and Dropout, AdamW, 10 blobs, 10% label noise",
-        many_blobs,
+        overlapping_classes(10, 30, center_scale=0.7, flipped=0.1),
         mlp_with_batchnorm_and_dropout(30, 10, dropout=0.2),
         lambda: keras.optimizers.AdamW(weight_decay=0.01),
         CROSS_ENTROPY,
@@ -784,7 +784,7 @@ TASKS += [
         "mlp-lion-classes",
         "held-out 3",
         "MLP 64-64, Lion, 20 Gaussian classes, 5% label noise",
-        many_classes,
+        overlapping_classes(20, 16, center_scale=1.0, flipped=0.05),
         mlp(16, 20),
         keras.optimizers.Lion,
         CROSS_ENTROPY,
