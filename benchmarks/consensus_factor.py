@@ -33,19 +33,16 @@ from keras_lrfinder import suggest
 FACTORS = (0.4, 0.5, 0.56, 0.63, 0.71, 0.8, 0.89, 1.0, 1.12, 1.26)
 
 
-def interpolated_score(entry: dict) -> tuple[np.ndarray, np.ndarray]:
+def interpolated_score(lab: bench.Lab) -> tuple[np.ndarray, np.ndarray]:
     """log10(rate) and score of every constant rate trained with all the training seeds."""
-    untrained = entry["untrained"]
     points = []
-    for key, losses in entry["trainings"].items():
+    for key, losses in lab.entry["trainings"].items():
         try:
             rate = float(key)
         except ValueError:
             continue  # a schedule
-        if len(losses) < len(bench.TRAINING_SEEDS):
-            continue
-        clipped = [min(x, untrained) if math.isfinite(x) else untrained for x in losses.values()]
-        points.append((math.log10(rate), float(np.mean(clipped))))
+        if len(losses) == len(bench.TRAINING_SEEDS):  # so `score` reads the cache and trains nothing
+            points.append((math.log10(rate), lab.score(rate)))
     points.sort()
     return np.array([p[0] for p in points]), np.array([p[1] for p in points])
 
@@ -64,7 +61,7 @@ def main() -> None:
         if task.split == "held-out 3" or not adaptive:
             continue
         lab = bench.Lab(task, cache)
-        log_rates, scores = interpolated_score(lab.entry)
+        log_rates, scores = interpolated_score(lab)
         best = min(lab.grid().values())
         means = [readings(lab.curve(bench.DEFAULT_SWEEP, seed)) for seed in bench.FINDER_SEEDS]
         per_task[task.name] = (log_rates, scores, best, means)
