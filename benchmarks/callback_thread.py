@@ -4,11 +4,13 @@
 
 Keras runs `on_train_batch_end` on a worker thread when every callback of
 the `fit` is `async_safe` (on JAX and torch), and in the train loop's thread
-otherwise. This times six kinds of warm `fit` of `--steps` batches on the
+otherwise. This times seven kinds of warm `fit` of `--steps` batches on the
 model that benchmarks/speed.py calls `--model` (MLP or CNN), on the
 backend that KERAS_BACKEND names:
 
 - plain: no callbacks, so Keras's own run on the worker thread;
+- plain, again: the same, on a model of its own: a control, whose ratio to
+  plain shows how far two kinds that do the very same work read apart;
 - sync: a no-op `on_train_batch_end` that is not `async_safe`, which moves
   them all to the train loop's thread;
 - finder, worker thread: `LRFinder` told it is `async_safe`;
@@ -79,6 +81,7 @@ def main() -> None:
         kinds = speed.steady_state_callbacks(args.steps, os.path.join(tmp, "naive.weights.h5"))
         callbacks = {
             "plain": kinds["plain"],
+            "plain, again": kinds["plain"],
             "sync": kinds["sync"],
             "finder, worker thread": lambda: [speed.steady_state_finder(args.steps, FinderOnAWorkerThread)],
             "finder, loop thread": lambda: [speed.steady_state_finder(args.steps, FinderInTheLoopThread)],
