@@ -2,9 +2,10 @@
 
     KERAS_BACKEND=jax .venv/bin/python benchmarks/consensus_factor.py
 
-For the tasks that `consensus` was designed on (all but the held-out 3 ones
-of benchmarks/suggestion_quality.py), it reads the score of a rate off the
-trainings that benchmark has cached, at every constant rate it has trained
+For the tasks that `consensus` was designed on (the first 20 of
+benchmarks/suggestion_quality.py: all but the held-out 3 and 4 ones), it
+reads the score of a rate off the trainings that benchmark has cached, at
+every constant rate it has trained
 (the grid and the rules' suggestions, 4 seeds each), interpolating linearly
 in log10(rate). It then reports, for each factor, the median and worst
 regret over the adaptive tasks of the rule
@@ -58,7 +59,7 @@ def main() -> None:
     per_task = {}
     for task in bench.TASKS:
         adaptive = keras_lrfinder.optimizer_kind(task.optimizer()) == "adaptive"
-        if task.split == "held-out 3" or not adaptive:
+        if task.split in ("held-out 3", "held-out 4") or not adaptive:
             continue
         lab = bench.Lab(task, cache)
         log_rates, scores = interpolated_score(lab)
