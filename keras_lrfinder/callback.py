@@ -191,8 +191,9 @@ class LRFinder(keras.callbacks.Callback):
         train loop for the GIL. In benchmarks/callback_thread.py the train
         loop's thread made a small MLP's steps 12% (torch) and 40% (JAX)
         faster than a worker thread; on a small CNN's steps, five times
-        longer, it cost about 3% on JAX (1.03 against 1.00 of plain `fit`,
-        in 60 rounds) and was level with it within the noise on torch.
+        longer, the two were level within the noise (on JAX, in two runs of
+        60 rounds, 1.03 and 0.97 of plain `fit`'s step in the loop's thread,
+        1.00 on a worker thread).
         Nor in a multi-process JAX run: there every process must stop at the
         same step, and only a callback run in step with training decides the
         same step everywhere.
