@@ -29,7 +29,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from collections.abc import Callable
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -83,17 +82,11 @@ def train_call(model: keras.Model, batch: tuple) -> Callable[[], None]:
     return call
 
 
-def timed(call: Callable[[], None]) -> float:
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
-
-
 def keras_step(model: keras.Model, batch: tuple) -> Callable[[], float]:
     """Times a step of the train function that Keras compiled."""
     model.make_train_function()
     call = train_call(model, batch)
-    return lambda: timed(call)
+    return lambda: speed.timed(call)
 
 
 def finder_step(model: keras.Model, batch: tuple) -> Callable[[], float]:
@@ -106,7 +99,7 @@ def finder_step(model: keras.Model, batch: tuple) -> Callable[[], float]:
         def step() -> float:
             patch = SweepPatch(model, rates)
             try:
-                return timed(train_call(model, batch))
+                return speed.timed(train_call(model, batch))
             finally:
                 patch.remove()
 
@@ -116,7 +109,7 @@ def finder_step(model: keras.Model, batch: tuple) -> Callable[[], float]:
     call = train_call(model, batch)
     call()
     patch.remove()
-    return lambda: timed(call)
+    return lambda: speed.timed(call)
 
 
 def interleaved_times(steps: list[Callable[[], float]], rounds: int) -> list[list[float]]:
