@@ -5,9 +5,25 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import signal
+
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
+
+
+@pytest.fixture
+def python_sigint_handler():
+    """Python's own Ctrl-C handler for the length of a test.
+
+    A process started in the background (`nohup`, `cmd &` in a script)
+    inherits SIGINT as ignored, and Python then leaves it ignored, so a test
+    of what the finder does with Ctrl-C would not get to see it.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def _make_virtual_cpu_devices(count: int) -> None:

@@ -678,6 +678,7 @@ def test_a_data_pipeline_failing_mid_run_restores_the_model_and_propagates():
     assert_same_state(before, full_state(model))
 
 
+@pytest.mark.usefixtures("python_sigint_handler")
 def test_ctrl_c_inside_the_users_own_fit_restores_and_then_raises():
     x, y = regression_data()
     model = mlp(optimizer=keras.optimizers.Adam(1e-3), batch_norm=True)
@@ -691,6 +692,7 @@ def test_ctrl_c_inside_the_users_own_fit_restores_and_then_raises():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+@pytest.mark.usefixtures("python_sigint_handler")
 def test_ctrl_c_during_find_lr_restores_and_propagates():
     x, y = regression_data()
     model = mlp()

@@ -6,6 +6,7 @@ import pytest
 from keras_lrfinder.interrupt import DeferredInterrupt
 
 
+@pytest.mark.usefixtures("python_sigint_handler")
 def test_first_ctrl_c_is_deferred_and_the_second_raises():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     interrupt = DeferredInterrupt()
