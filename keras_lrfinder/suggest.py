@@ -207,8 +207,8 @@ def consensus(
     first 20 tasks of benchmarks/suggestion_quality.py, where its worst
     regret was 1.17 against 1.32 for `knee`; in benchmarks/consensus_factor.py
     every factor from x0.56 to x1 did about as well there, and x0.8 is the
-    middle. On the 7 tasks written after it was frozen it was level with
-    `knee` (median regret 1.067 against 1.053, worst 1.43 against 1.51).
+    middle. On the 14 tasks written after it was frozen it was level with
+    `knee` (median regret 1.065 against 1.055, worst 1.43 against 1.51).
     It moves more between runs than `knee`, as it inherits some of the
     spread of `valley` and `minimum`, and less than either of them. For SGD
     it is `knee` unchanged, whose x1.5 needed no change on the held-out
@@ -247,10 +247,10 @@ def suggest_range(
     so the peak can be higher than a constant rate), but never above the
     rate of the lowest loss, past which the loss rises. `base_lr` is a
     quarter of `max_lr`, the lower bound Smith (2015, section 3.3) gives for
-    cyclical rates. In benchmarks/suggestion_quality.py (27 tasks, 300-step
+    cyclical rates. In benchmarks/suggestion_quality.py (34 tasks, 300-step
     range tests), one-cycle training peaking at this `max_lr` beat the
-    constant rate of `suggestion()` on 21 tasks (median loss 0.96 times its
-    loss), 6 of them among the 7 tasks written after this peak was chosen.
+    constant rate of `suggestion()` on 26 tasks (median loss 0.96 times its
+    loss), 11 of them among the 14 tasks written after this peak was chosen.
     Peaking at a third of the rate of the lowest loss, chosen first on 14
     tasks, lost on 4 of the 6 tasks added next, once by a factor of 1.8.
     """
