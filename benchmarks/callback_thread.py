@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 
@@ -90,12 +89,7 @@ def main() -> None:
         }
         steps = {kind: v["step"] for kind, v in speed.steady_state(args.model, args.rounds, args.steps, callbacks).items()}
     print(f"{keras.backend.backend()}, {args.model}, {args.rounds} rounds of {args.steps} steps\n")
-    print("| fit | step (ms) | / plain fit, same round (median [bootstrap 95% interval]) |")
-    print("|---|---|---|")
-    for kind, times in steps.items():
-        ratios = speed.ratios(times, steps["plain"])
-        low, high = speed.median_interval(ratios)
-        print(f"| {kind} | {1e3 * statistics.median(times):.3f} | {statistics.median(ratios):.3f} [{low:.3f}-{high:.3f}] |")
+    speed.print_ratio_table(steps, "plain", "fit | step (ms) | / plain fit, same round", digits=3)
 
 
 if __name__ == "__main__":

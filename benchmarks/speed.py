@@ -535,6 +535,23 @@ def median_interval(values: list[float], resamples: int = 2000) -> tuple[float, 
     return float(low), float(high)
 
 
+def print_ratio_table(times: dict[str, list[float]], baseline: str, header: str, digits: int) -> None:
+    """A markdown table of each kind's median time and its median ratio to `baseline`'s, round by round.
+
+    `header` names the three columns, e.g. "fit | step (ms) | / plain fit,
+    same round"; the third gives a bootstrap 95% interval of the median too.
+    """
+    print(f"| {header} (median [bootstrap 95% interval]) |")
+    print("|---|---|---|")
+    for kind, seconds in times.items():
+        per_round = ratios(seconds, times[baseline])
+        low, high = median_interval(per_round)
+        print(
+            f"| {kind} | {1e3 * statistics.median(seconds):.3f} "
+            f"| {statistics.median(per_round):.{digits}f} [{low:.{digits}f}-{high:.{digits}f}] |"
+        )
+
+
 def print_report(results: list[dict], args: argparse.Namespace, wall_s: float) -> None:
     print(f"## keras-lrfinder cost (repeats={args.repeats}, rounds={args.rounds}, steps={args.steps}, "
           f"batch={BATCH_SIZE})\n")

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 from collections.abc import Callable
 
@@ -141,15 +140,7 @@ def main() -> None:
     }
     seconds = dict(zip(steps, interleaved_times(list(steps.values()), args.rounds), strict=True))
     print(f"{keras.backend.backend()}, {args.model}, {args.rounds} rounds of steps\n")
-    print("| step | time (ms) | / Keras's step, same round (median [bootstrap 95% interval]) |")
-    print("|---|---|---|")
-    for name, times in seconds.items():
-        ratios = speed.ratios(times, seconds["Keras's"])
-        low, high = speed.median_interval(ratios)
-        print(
-            f"| {name} | {1e3 * statistics.median(times):.3f} "
-            f"| {statistics.median(ratios):.4f} [{low:.4f}-{high:.4f}] |"
-        )
+    speed.print_ratio_table(seconds, "Keras's", "step | time (ms) | / Keras's step, same round", digits=4)
 
 
 if __name__ == "__main__":
