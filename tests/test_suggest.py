@@ -103,20 +103,17 @@ def geometric_mean(values):
     return float(np.exp(np.mean(np.log(values))))
 
 
-def test_consensus_for_an_adaptive_optimizer_is_the_geometric_mean_of_three_rules_times_0_8():
+@pytest.mark.parametrize("kind, factor", [("adaptive", 0.8), ("sgd", 2.2), (None, 1.0)])
+def test_consensus_is_the_geometric_mean_of_three_rules_times_a_factor_for_the_optimizer(
+    kind, factor
+):
     rates, losses = typical_curve()
     smoothed = smooth(losses, 0.98)
     readings = [rule(rates, smoothed) for rule in (suggest.knee, suggest.valley, suggest.minimum)]
     assert len({round(math.log10(r), 3) for r in readings}) == 3  # three different readings
-    assert suggest.consensus(rates, smoothed, "adaptive") == pytest.approx(
-        0.8 * geometric_mean(readings), rel=1e-12
+    assert suggest.consensus(rates, smoothed, kind) == pytest.approx(
+        factor * geometric_mean(readings), rel=1e-12
     )
-
-
-@pytest.mark.parametrize("kind", [None, "sgd"])
-def test_consensus_is_the_knee_for_sgd_and_for_an_unknown_optimizer(kind):
-    rates, losses = knee_curve(1e-3, 300)
-    assert suggest.consensus(rates, losses, kind) == suggest.knee(rates, losses, kind)
 
 
 def test_consensus_averages_knee_and_valley_where_minimum_has_no_reading():
@@ -164,7 +161,12 @@ def test_knee_and_consensus_do_not_depend_on_the_scale_or_offset_of_the_loss(sha
     log_best, noise, seed = shape
     rates, losses = typical_curve(best_lr=10**log_best, noise=noise, seed=seed)
     smoothed = smooth(losses, 0.98)
-    for rule in (suggest.knee, functools.partial(suggest.consensus, optimizer_kind="adaptive")):
+    rules = [
+        functools.partial(rule, optimizer_kind=kind)
+        for rule in (suggest.knee, suggest.consensus)
+        for kind in (None, *suggest.OPTIMIZER_KINDS)
+    ]
+    for rule in rules:
         shifted = rule(rates, scale * smoothed + offset)
         assert shifted == pytest.approx(rule(rates, smoothed), rel=1e-6)
 
@@ -288,11 +290,12 @@ def rates_for(losses, mode):
 @given(losses=curves, mode=st.sampled_from(["exponential", "linear"]))
 def test_any_curve_gets_a_rate_inside_the_sweep_or_no_suggestion(losses, mode):
     rates = rates_for(losses, mode)
-    adaptive = {
-        f"{name}, adaptive": functools.partial(RULES[name], optimizer_kind="adaptive")
+    with_kind = {
+        f"{name}, {kind}": functools.partial(RULES[name], optimizer_kind=kind)
         for name in ("knee", "consensus")
+        for kind in suggest.OPTIMIZER_KINDS
     }
-    for name, rule in {**RULES, **adaptive}.items():
+    for name, rule in {**RULES, **with_kind}.items():
         try:
             learning_rate = rule(rates, losses)
         except NoSuggestionError:
