@@ -198,8 +198,9 @@ def consensus(
     `optimizer_kind="adaptive"`, 2.2 for `"sgd"` and 1 for an unknown kind.
 
     Why: on the tasks of benchmarks/suggestion_quality.py the best constant
-    rate sits anywhere from a decade and a half below the knee to a decade
-    above it, and no single feature of the curve tells where. The three rules read different features (where the fall flattens,
+    rate sits anywhere from 1.4 decades below the knee to 1.2 above it, and
+    no feature of the curve that benchmarks/curve_features.py reads tells
+    where. The three rules read different features (where the fall flattens,
     the middle of the longest fall, the lowest loss) and err in different
     directions from task to task, so their mean in log space errs less than
     each of them. What the kind of optimizer changes is how far the best rate
@@ -250,10 +251,10 @@ def suggest_range(
     so the peak can be higher than a constant rate), but never above the
     rate of the lowest loss, past which the loss rises. `base_lr` is a
     quarter of `max_lr`, the lower bound Smith (2015, section 3.3) gives for
-    cyclical rates. In benchmarks/suggestion_quality.py (34 tasks, 300-step
+    cyclical rates. In benchmarks/suggestion_quality.py (41 tasks, 300-step
     range tests), one-cycle training peaking at this `max_lr` beat the
-    constant rate of `suggestion()` on 26 tasks (median loss 0.96 times its
-    loss), 11 of them among the 14 tasks written after this peak was chosen.
+    constant rate of `suggestion()` on 31 tasks (median loss 0.96 times its
+    loss), 16 of them among the 21 tasks written after this peak was chosen.
     Peaking at a third of the rate of the lowest loss, chosen first on 14
     tasks, lost on 4 of the 6 tasks added next, once by a factor of 1.8.
     """

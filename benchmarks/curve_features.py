@@ -1,0 +1,113 @@
+"""Does any feature of the range-test curve tell where the best rate lies? A look at the cache.
+
+    KERAS_BACKEND=jax .venv/bin/python benchmarks/curve_features.py
+
+For each task of benchmarks/suggestion_quality.py, on its cached 300-step
+curves (the median over finder seeds), it prints where the best grid rate
+lies against readings of the curve, in decades (positive: the best rate is
+higher):
+
+- vs knee: against `knee` without the optimizer's kind;
+- vs consensus mean: against the geometric mean of the readings that
+  `consensus` combines (`knee` without its factor, `valley`, `minimum`),
+  before its factor; the offset a rule would have to add to it;
+
+and features a rule could read to find that offset:
+
+- fall: how far the smoothed loss falls, as a share of its highest value
+  before the bottom;
+- noise: log10 of the median step-to-step change of the raw losses over the
+  first half of the curve, over the depth of the fall;
+- bottom width: the decades over which the smoothed loss stays within 20%
+  of the depth of the fall above its lowest value;
+- minimum to end, knee to end: the decades from the rate of the lowest loss,
+  or from the knee, to the last rate of the sweep (where it blew up).
+
+Last come the correlations, within each kind of optimizer, of each feature
+with the offset the consensus mean needs. Nothing is trained: run
+suggestion_quality.py first.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+import numpy as np
+import suggestion_quality as bench
+
+import keras_lrfinder
+from keras_lrfinder import suggest
+
+BOTTOM_DEPTH = 0.2
+FEATURES = ("fall", "noise", "bottom width", "minimum to end", "knee to end")
+
+
+def bottom_width(rates: np.ndarray, values: np.ndarray) -> float:
+    """The decades around the lowest loss over which the loss stays within BOTTOM_DEPTH of it."""
+    lowest = int(np.argmin(values))
+    level = values[lowest] + BOTTOM_DEPTH * (values[: lowest + 1].max() - values[lowest])
+    above = values > level
+    left = lowest - int(np.argmax(above[lowest::-1])) + 1 if above[:lowest].any() else 0
+    right = lowest + int(np.argmax(above[lowest:])) - 1 if above[lowest:].any() else len(values) - 1
+    return math.log10(rates[right] / rates[left])
+
+
+def readings(curve: keras_lrfinder.LRFinderResult) -> dict[str, float]:
+    """log10 of the readings of one curve, and its features."""
+    smoothed = curve.smoothed_losses
+    rates, values = suggest._usable_curve(curve.learning_rates, smoothed)
+    lowest = int(np.argmin(values))
+    top = values[: lowest + 1].max()
+    depth = top - values[lowest]
+    knee = math.log10(suggest.knee(curve.learning_rates, smoothed))
+    # Without the kind of optimizer `consensus` is the mean of its readings, x1.
+    consensus_mean = math.log10(suggest.consensus(curve.learning_rates, smoothed, None))
+    raw = curve.losses[np.isfinite(curve.losses)]
+    last = math.log10(curve.learning_rates[len(raw) - 1])
+    return {
+        "knee": knee,
+        "consensus mean": consensus_mean,
+        "fall": depth / abs(top),
+        "noise": math.log10(np.median(np.abs(np.diff(raw[: len(raw) // 2]))) / depth),
+        "bottom width": bottom_width(rates, values),
+        "minimum to end": last - math.log10(rates[lowest]),
+        "knee to end": last - knee,
+    }
+
+
+def main() -> None:
+    cache = bench.Cache(bench.CACHE, refresh=False)
+    rows = []
+    for task in bench.TASKS:
+        lab = bench.Lab(task, cache)
+        grid = lab.grid()
+        best = math.log10(min(grid, key=grid.get))
+        per_seed = [readings(lab.curve(bench.DEFAULT_SWEEP, seed)) for seed in bench.FINDER_SEEDS]
+        row = {name: statistics.median(r[name] for r in per_seed) for name in per_seed[0]}
+        row["vs knee"] = best - row["knee"]
+        row["vs consensus mean"] = best - row["consensus mean"]
+        rows.append((task, keras_lrfinder.optimizer_kind(task.optimizer()), row))
+    columns = ("vs knee", "vs consensus mean", *FEATURES)
+    print("| task | split | optimizer | " + " | ".join(columns) + " |")
+    print("|---|---|---|" + "---|" * len(columns))
+    for task, kind, row in sorted(rows, key=lambda r: (r[1], r[2]["vs consensus mean"])):
+        cells = " | ".join(f"{row[c]:+.2f}" for c in columns)
+        print(f"| {task.name} | {task.split} | {kind} | {cells} |")
+    print("\nCorrelation of each feature with the offset the consensus mean needs:\n")
+    for kind in ("adaptive", "sgd"):
+        chosen = [row for _, k, row in rows if k == kind]
+        offsets = [row["vs consensus mean"] for row in chosen]
+        correlations = {
+            name: np.corrcoef([row[name] for row in chosen], offsets)[0, 1] for name in FEATURES
+        }
+        spread = np.std(offsets)
+        print(
+            f"{kind} ({len(chosen)} tasks, offsets {min(offsets):+.2f} to {max(offsets):+.2f}, "
+            f"std {spread:.2f} decades): "
+            + ", ".join(f"{name} {value:+.2f}" for name, value in correlations.items())
+        )
+
+
+if __name__ == "__main__":
+    main()
