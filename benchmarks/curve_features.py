@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import statistics
 
+import consensus_factor
 import numpy as np
 import suggestion_quality as bench
 
@@ -61,13 +62,11 @@ def readings(curve: keras_lrfinder.LRFinderResult) -> dict[str, float]:
     top = values[: lowest + 1].max()
     depth = top - values[lowest]
     knee = math.log10(suggest.knee(curve.learning_rates, smoothed))
-    # Without the kind of optimizer `consensus` is the mean of its readings, x1.
-    consensus_mean = math.log10(suggest.consensus(curve.learning_rates, smoothed, None))
     raw = curve.losses[np.isfinite(curve.losses)]
     last = math.log10(curve.learning_rates[len(raw) - 1])
     return {
         "knee": knee,
-        "consensus mean": consensus_mean,
+        "consensus mean": consensus_factor.readings(curve),
         "fall": depth / abs(top),
         "noise": math.log10(np.median(np.abs(np.diff(raw[: len(raw) // 2]))) / depth),
         "bottom width": bottom_width(rates, values),

@@ -98,6 +98,7 @@ DEFAULT_SWEEP = "300 steps"  # find_lr's default
 # held-out 5 tasks were added: `knee` for SGD, as now for adaptive optimizers.
 KNEE_WITHOUT_KIND = "knee, kind unknown"
 CONSENSUS_WITHOUT_KIND = "consensus, kind unknown"
+RULES_WITHOUT_KIND = {KNEE_WITHOUT_KIND: "knee", CONSENSUS_WITHOUT_KIND: "consensus"}
 CONSENSUS_BEFORE = "consensus before (knee for SGD)"
 SWEEP_METHODS = {
     "300 steps": (
@@ -1552,9 +1553,9 @@ class RuleScore:
 
 
 def suggestion_of(curve: keras_lrfinder.LRFinderResult, method: str) -> float:
-    if method in (KNEE_WITHOUT_KIND, CONSENSUS_WITHOUT_KIND):
-        rule = method.split(",")[0]
-        return dataclasses.replace(curve, optimizer_kind=None).suggestion(rule)
+    if method in RULES_WITHOUT_KIND:
+        unknown = dataclasses.replace(curve, optimizer_kind=None)
+        return unknown.suggestion(RULES_WITHOUT_KIND[method])
     if method == CONSENSUS_BEFORE:
         return curve.suggestion("consensus" if curve.optimizer_kind == "adaptive" else "knee")
     return curve.suggestion(method)
