@@ -126,7 +126,7 @@ LearningRate = float | LearningRateSchedule
 @dataclasses.dataclass(frozen=True)
 class Task:
     name: str
-    split: str  # "tuning", "held-out", or "held-out 2" to "held-out 5"
+    split: str  # "tuning", "held-out", or "held-out 2" to "held-out 6"
     description: str
     make_data: Callable[[np.random.Generator], Data]
     build_model: Callable[[], keras.Model]
@@ -526,6 +526,53 @@ def pulses(rng: np.random.Generator) -> Data:
     gains = rng.uniform(0.5, 1.2, (n, 4))
     for i in range(n):
         x[i, starts[i] : starts[i] + width] += shapes[labels[i]][:, None] * gains[i]
+    return _split(x.astype("float32"), _flip_labels(rng, labels, 4, 0.05), 2000)
+
+
+
+def xor_quadrants(rng: np.random.Generator) -> Data:
+    """Points in a square, labelled by whether their two coordinates share a sign; 10% flipped."""
+    n = 4000
+    x = rng.uniform(-1, 1, (n, 2)).astype("float32")
+    labels = ((x[:, 0] > 0) == (x[:, 1] > 0)).astype("int64")
+    return _split(x, _flip_labels(rng, labels, 2, 0.1), 2500)
+
+
+def trends(rng: np.random.Generator) -> Data:
+    """20 steps of 6 noisy channels; the target: the slope of a trend in the first, plus noise."""
+    n, steps = 3000, 20
+    slopes = rng.normal(size=n)
+    x = rng.normal(0, 1.0, (n, steps, 6))
+    x[:, :, 0] += slopes[:, None] * np.linspace(-1, 1, steps)
+    y = slopes + rng.normal(0, 0.3, n)
+    return _split(x.astype("float32"), y.astype("float32")[:, None], 2000)
+
+
+def sparse_regression(rng: np.random.Generator) -> Data:
+    """Linear targets on 5 of 50 features, plus noise."""
+    n, features = 3000, 50
+    x = rng.normal(size=(n, features)).astype("float32")
+    w = np.zeros(features)
+    w[:5] = rng.normal(size=5)
+    return _split(x, (x @ w + rng.normal(0, 0.5, n)).astype("float32")[:, None], 2000)
+
+
+def radial_sinc(rng: np.random.Generator) -> Data:
+    """A sinc of the distance in 3 of 8 features, a slope in a fourth, plus noise."""
+    n, features = 3000, 8
+    x = rng.uniform(-2, 2, (n, features)).astype("float32")
+    y = 2 * np.sinc(np.linalg.norm(x[:, :3], axis=1)) + 0.3 * x[:, 3]
+    return _split(x, (y + rng.normal(0, 0.2, n)).astype("float32")[:, None], 2000)
+
+
+def bursts(rng: np.random.Generator) -> Data:
+    """32-step, 4-channel noise with 0 to 3 short bursts in random channels: count them."""
+    n, steps, width = 3000, 32, 4
+    labels = rng.integers(0, 4, n)
+    x = rng.normal(0, 0.8, (n, steps, 4))
+    for i in range(n):
+        for start in rng.choice(steps // width, labels[i], replace=False) * width:
+            x[i, start : start + width, rng.integers(0, 4)] += 1.5
     return _split(x.astype("float32"), _flip_labels(rng, labels, 4, 0.05), 2000)
 
 
@@ -1134,6 +1181,94 @@ TASKS += [
         -2.5,
     ),
 ]
+# Written after `consensus` took the same readings for SGD and the held-out 5
+# results were seen, with no rule changed since; only ever reported.
+TASKS += [
+    Task(
+        "mlp-adam-xor-wide",
+        "held-out 6",
+        "MLP 256-256, Adam, batch 128, which quadrants share a sign, 10% label noise",
+        xor_quadrants,
+        mlp(2, 2, width=256),
+        keras.optimizers.Adam,
+        CROSS_ENTROPY,
+        128,
+        10,
+        -2.5,
+    ),
+    Task(
+        "cnn-bn-dropout-adamw-bars",
+        "held-out 6",
+        "CNN with BatchNorm and Dropout, AdamW, batch 128, the direction of a bar, 10% label noise",
+        bars,
+        cnn_with_batchnorm_and_dropout,
+        keras.optimizers.AdamW,
+        CROSS_ENTROPY,
+        128,
+        8,
+        -2.0,
+    ),
+    Task(
+        "lstm-rmsprop-trends",
+        "held-out 6",
+        "LSTM 16, RMSprop, the slope of a trend in one of 6 noisy channels, target noise",
+        trends,
+        lstm,
+        keras.optimizers.RMSprop,
+        "mse",
+        32,
+        5,
+        -2.5,
+    ),
+    Task(
+        "linear-sgd-sparse-bigbatch",
+        "held-out 6",
+        "linear regression, SGD, batch 128, 5 of 50 features informative, target noise",
+        sparse_regression,
+        linear(50, 1),
+        keras.optimizers.SGD,
+        "mse",
+        128,
+        15,
+        -1.5,
+    ),
+    Task(
+        "mlp-bn-dropout-rmsprop-classes",
+        "held-out 6",
+        "MLP with BatchNorm and Dropout 0.2, RMSprop, 8 Gaussian classes, 10% label noise",
+        overlapping_classes(8, 16, center_scale=0.8, flipped=0.1),
+        mlp_with_batchnorm_and_dropout(16, 8, dropout=0.2),
+        keras.optimizers.RMSprop,
+        CROSS_ENTROPY,
+        32,
+        5,
+        -2.5,
+    ),
+    Task(
+        "mlp-deep-sgdm-sinc",
+        "held-out 6",
+        "MLP 64x4, SGD with momentum, a radial sinc regression, target noise",
+        radial_sinc,
+        mlp(8, 1, width=64, depth=4),
+        lambda: keras.optimizers.SGD(momentum=0.9),
+        "mse",
+        32,
+        6,
+        -2.0,
+    ),
+    Task(
+        "conv1d-nadam-bursts",
+        "held-out 6",
+        "Conv1D, Nadam, count 0 to 3 bursts in 4-channel noise, 5% label noise",
+        bursts,
+        conv1d,
+        keras.optimizers.Nadam,
+        CROSS_ENTROPY,
+        32,
+        5,
+        -2.5,
+    ),
+]
 TASKS_BY_NAME = {task.name: task for task in TASKS}
 
 
@@ -1588,7 +1723,13 @@ def task_groups(tasks: list[Task]) -> list[tuple[str, list[Task]]]:
     groups = [
         (split, [t for t in tasks if t.split == split])
         for split in (
-            "tuning", "held-out", "held-out 2", "held-out 3", "held-out 4", "held-out 5"
+            "tuning",
+            "held-out",
+            "held-out 2",
+            "held-out 3",
+            "held-out 4",
+            "held-out 5",
+            "held-out 6",
         )
     ]
     groups.append(("all", tasks))
