@@ -40,7 +40,8 @@ the factors were frozen, only ever reported), the held-out 3 tasks (added after
 the `consensus` rule, designed on the 20 before, was frozen; only ever
 reported), the held-out 4 tasks (added after that, with no rule changed;
 only ever reported), the held-out 5 tasks (added before `consensus` took
-the same readings for SGD; only ever reported) and all. Per task and schedule: the regret as above, and
+the same readings for SGD; only ever reported), the held-out 6 tasks (added
+after that, with no rule changed; only ever reported) and all. Per task and schedule: the regret as above, and
 the ratio of its score to the constant rate's at the same curve's suggestion, both on the schedule
 comparison's training seeds.
 
@@ -1822,7 +1823,9 @@ def report(scores, schedule_scores, grids, tasks, cache: Cache, wall_seconds: fl
         "reported. Held-out 5 tasks: written and committed before any rule changed after "
         "the held-out 4 results; `consensus` then took the same three readings for SGD, "
         "×2.2 (chosen on the SGD tasks before held-out 5), and ×1 for an unknown optimizer, "
-        "without a look at the held-out 5 results; they are only reported. "
+        "without a look at the held-out 5 results; they are only reported. Held-out 6 "
+        "tasks: written after the held-out 5 results, with no rule changed since, and only "
+        "reported. "
         f"`{CONSENSUS_BEFORE}`: `consensus` until then. "
         f"`{KNEE_WITHOUT_KIND}`, `{CONSENSUS_WITHOUT_KIND}`: the rule without the optimizer's "
         "kind, as for a curve whose optimizer is unknown.",
