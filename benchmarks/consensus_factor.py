@@ -4,8 +4,8 @@
 
 For each kind of optimizer it takes the tasks of
 benchmarks/suggestion_quality.py that the factor was chosen on (for
-adaptive optimizers the first 20 tasks, all but the held-out 3, 4 and 5
-ones; for SGD every task before the held-out 5 ones) and reads the score of
+adaptive optimizers the first 20 tasks, up to the held-out 2 ones; for SGD
+the first 34, up to the held-out 4 ones) and reads the score of
 a rate off the trainings that benchmark has cached, at every constant rate
 it has trained (the grid and the rules' suggestions, 4 seeds each),
 interpolating linearly in log10(rate). It then reports, for each factor,

@@ -1721,18 +1721,8 @@ def score_rule(lab: Lab, sweep: str, method: str, grid: dict[float, float]) -> R
 
 def task_groups(tasks: list[Task]) -> list[tuple[str, list[Task]]]:
     """The tuning tasks, each round of held-out tasks and all, leaving out an empty group."""
-    groups = [
-        (split, [t for t in tasks if t.split == split])
-        for split in (
-            "tuning",
-            "held-out",
-            "held-out 2",
-            "held-out 3",
-            "held-out 4",
-            "held-out 5",
-            "held-out 6",
-        )
-    ]
+    splits = dict.fromkeys(task.split for task in TASKS)  # in the order they were added
+    groups = [(split, [t for t in tasks if t.split == split]) for split in splits]
     groups.append(("all", tasks))
     return [(label, group) for label, group in groups if group]
 
