@@ -11,6 +11,11 @@ higher):
 - vs consensus mean: against the geometric mean of the readings that
   `consensus` combines (`knee` without its factor, `valley`, `minimum`),
   before its factor; the offset a rule would have to add to it;
+- hindsight regret: the regret (median over finder seeds, read off the
+  cached trainings as benchmarks/consensus_factor.py reads it) of that mean
+  moved by the offset that suits this task best, as if a rule knew it: what
+  is left once the offset is right, the part due to the spread of the
+  readings across seeds;
 
 and features a rule could read to find that offset:
 
@@ -24,8 +29,9 @@ and features a rule could read to find that offset:
   or from the knee, to the last rate of the sweep (where it blew up).
 
 Last come the correlations, within each kind of optimizer, of each feature
-with the offset the consensus mean needs. Nothing is trained: run
-suggestion_quality.py first.
+with the offset the consensus mean needs. The table goes to stdout and to
+benchmarks/results/curve_features.md. Nothing is trained: run
+suggestion_quality.py first; tasks it has not run yet are left out.
 """
 
 from __future__ import annotations
@@ -40,7 +46,10 @@ import suggestion_quality as bench
 import keras_lrfinder
 from keras_lrfinder import suggest
 
+COMMAND = "KERAS_BACKEND=jax .venv/bin/python benchmarks/curve_features.py"
+TABLE = bench.RESULTS / "curve_features.md"
 BOTTOM_DEPTH = 0.2
+HINDSIGHT_OFFSETS = np.arange(-2.0, 2.0, 0.02)
 FEATURES = ("fall", "noise", "bottom width", "minimum to end", "knee to end")
 
 
@@ -75,10 +84,24 @@ def readings(curve: keras_lrfinder.LRFinderResult) -> dict[str, float]:
     }
 
 
+def hindsight_regret(lab: bench.Lab, consensus_means: list[float]) -> float:
+    """The lowest median regret over finder seeds of the consensus means moved by one offset."""
+    log_rates, scores = consensus_factor.interpolated_score(lab)
+    best = min(lab.grid().values())
+    return min(
+        statistics.median(
+            float(np.interp(mean + offset, log_rates, scores)) / best for mean in consensus_means
+        )
+        for offset in HINDSIGHT_OFFSETS
+    )
+
+
 def main() -> None:
     cache = bench.Cache(bench.CACHE, refresh=False)
     rows = []
     for task in bench.TASKS:
+        if task.name not in cache.data["tasks"]:
+            continue
         lab = bench.Lab(task, cache)
         grid = lab.grid()
         best = math.log10(min(grid, key=grid.get))
@@ -86,27 +109,46 @@ def main() -> None:
         row = {name: statistics.median(r[name] for r in per_seed) for name in per_seed[0]}
         row["vs knee"] = best - row["knee"]
         row["vs consensus mean"] = best - row["consensus mean"]
+        row["hindsight regret"] = hindsight_regret(lab, [r["consensus mean"] for r in per_seed])
         rows.append((task, keras_lrfinder.optimizer_kind(task.optimizer()), row))
-    columns = ("vs knee", "vs consensus mean", *FEATURES)
-    print("| task | split | optimizer | " + " | ".join(columns) + " |")
-    print("|---|---|---|" + "---|" * len(columns))
+    columns = ("vs knee", "vs consensus mean", "hindsight regret", *FEATURES)
+    lines = [
+        "# Features of the range-test curve against the best rate",
+        "",
+        f"Command: `{COMMAND}` (read from the cache of benchmarks/suggestion_quality.py; "
+        "300-step curves, median over finder seeds; decades).",
+        "",
+        "| task | split | optimizer | " + " | ".join(columns) + " |",
+        "|---|---|---|" + "---|" * len(columns),
+    ]
     for task, kind, row in sorted(rows, key=lambda r: (r[1], r[2]["vs consensus mean"])):
-        cells = " | ".join(f"{row[c]:+.2f}" for c in columns)
-        print(f"| {task.name} | {task.split} | {kind} | {cells} |")
-    print("\nCorrelation of each feature with the offset the consensus mean needs:\n")
+        cells = " | ".join(
+            f"{row[c]:.3f}" if c == "hindsight regret" else f"{row[c]:+.2f}" for c in columns
+        )
+        lines.append(f"| {task.name} | {task.split} | {kind} | {cells} |")
+    hindsight = [row["hindsight regret"] for _, _, row in rows]
+    lines += [
+        "",
+        "With each task's own offset, known in hindsight: median regret "
+        f"{statistics.median(hindsight):.3f}, worst {max(hindsight):.3f}.",
+        "",
+        "Correlation of each feature with the offset the consensus mean needs:",
+        "",
+    ]
     for kind in ("adaptive", "sgd"):
         chosen = [row for _, k, row in rows if k == kind]
         offsets = [row["vs consensus mean"] for row in chosen]
         correlations = {
             name: np.corrcoef([row[name] for row in chosen], offsets)[0, 1] for name in FEATURES
         }
-        spread = np.std(offsets)
-        print(
-            f"{kind} ({len(chosen)} tasks, offsets {min(offsets):+.2f} to {max(offsets):+.2f}, "
-            f"std {spread:.2f} decades): "
+        lines.append(
+            f"- {kind} ({len(chosen)} tasks, offsets {min(offsets):+.2f} to {max(offsets):+.2f}, "
+            f"std {np.std(offsets):.2f} decades): "
             + ", ".join(f"{name} {value:+.2f}" for name, value in correlations.items())
         )
-
+    table = "\n".join(lines) + "\n"
+    print(table)
+    TABLE.write_text(table)
 
 if __name__ == "__main__":
     main()
