@@ -5,27 +5,32 @@
 For each kind of optimizer it takes the tasks of
 benchmarks/suggestion_quality.py that the factor was chosen on (for
 adaptive optimizers the first 20 tasks, up to the held-out 2 ones; for SGD
-the first 34, up to the held-out 4 ones) and reads the score of
-a rate off the trainings that benchmark has cached, at every constant rate
-it has trained (the grid and the rules' suggestions, 4 seeds each),
-interpolating linearly in log10(rate). It then reports, for each factor,
-the median and worst regret over those tasks of the rule
+the first 34, up to the held-out 4 ones), and then all of that kind's
+tasks, and reads the score of a rate off the trainings that benchmark has
+cached, at every constant rate it has trained (the grid and the rules'
+suggestions, 4 seeds each), interpolating linearly in log10(rate). It then
+reports, for each factor, the median, mean and worst regret over those
+tasks of the rule
 
     factor x the geometric mean of knee (without its factor), valley and minimum
 
 read on each finder seed's 300-step curve (the median over seeds, as the
 benchmark does), and, leaving each task out in turn, the factor that the
-others pick (the lowest worst regret, then the lowest median) and that
-task's regret at it. Nothing is trained: run suggestion_quality.py first.
-The interpolated regrets are estimates; the benchmark's own table trains at
-the rule's suggestions.
+others pick (by the lowest worst regret, then the lowest median; and by
+the lowest mean) and that task's regret at it. Last, the rule's factors
+beside ALTERNATIVE_FACTORS, over all tasks and the never-seen ones. Nothing
+is trained: run suggestion_quality.py first; tasks it has not run yet are
+left out. The interpolated regrets are estimates; the benchmark's own table
+trains at the rule's suggestions.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import math
 import statistics
+from collections.abc import Callable
 
 import numpy as np
 import suggestion_quality as bench
@@ -34,6 +39,8 @@ import keras_lrfinder
 from keras_lrfinder import suggest
 
 FACTORS = tuple(round(10**exponent, 2) for exponent in np.arange(-0.4, 0.65, 0.05))
+# Factors for adaptive optimizers and SGD that compare_factors sets beside the rule's.
+ALTERNATIVE_FACTORS = {"adaptive": 1.0, "sgd": 2.2}
 DESIGN_SPLITS = {
     "adaptive": ("tuning", "held-out", "held-out 2"),
     "sgd": ("tuning", "held-out", "held-out 2", "held-out 3", "held-out 4"),
@@ -61,65 +68,128 @@ def readings(curve: keras_lrfinder.LRFinderResult) -> float:
     return math.log10(unknown.suggestion("consensus") / suggest._CONSENSUS_FACTORS[None])
 
 
-def regrets_by_factor(kind: str, cache: bench.Cache) -> dict[float, dict[str, float]]:
-    """For each factor, each design task's median regret over finder seeds."""
-    per_task = {}
+@dataclasses.dataclass
+class TaskCurves:
+    name: str
+    split: str
+    kind: str | None
+    log_rates: np.ndarray
+    scores: np.ndarray
+    best: float
+    means: list[float]  # log10 of the consensus mean, one per finder seed
+
+
+def task_curves(cache: bench.Cache) -> list[TaskCurves]:
+    """What the scans need of every task that suggestion_quality.py has run."""
+    tasks = []
     for task in bench.TASKS:
-        if task.split not in DESIGN_SPLITS[kind]:
-            continue
-        if keras_lrfinder.optimizer_kind(task.optimizer()) != kind:
+        if task.name not in cache.data["tasks"]:
             continue
         lab = bench.Lab(task, cache)
         log_rates, scores = interpolated_score(lab)
-        best = min(lab.grid().values())
-        means = [readings(lab.curve(bench.DEFAULT_SWEEP, seed)) for seed in bench.FINDER_SEEDS]
-        per_task[task.name] = (log_rates, scores, best, means)
-    return {
-        factor: {
-            name: statistics.median(
-                float(np.interp(mean + math.log10(factor), log_rates, scores)) / best
-                for mean in means
+        tasks.append(
+            TaskCurves(
+                task.name,
+                task.split,
+                keras_lrfinder.optimizer_kind(task.optimizer()),
+                log_rates,
+                scores,
+                min(lab.grid().values()),
+                [readings(lab.curve(bench.DEFAULT_SWEEP, seed)) for seed in bench.FINDER_SEEDS],
             )
-            for name, (log_rates, scores, best, means) in per_task.items()
-        }
-        for factor in FACTORS
+        )
+    return tasks
+
+
+def regrets_at(factor: float, tasks: list[TaskCurves]) -> dict[str, float]:
+    """Each task's median regret over finder seeds, at `factor` x the consensus mean."""
+    return {
+        t.name: statistics.median(
+            float(np.interp(mean + math.log10(factor), t.log_rates, t.scores)) / t.best
+            for mean in t.means
+        )
+        for t in tasks
     }
 
 
-def pick(regrets: dict[float, dict[str, float]], leave_out: str | None = None) -> float:
-    """The factor with the lowest worst regret (to 0.01), then the lowest median."""
+def worst_then_median(regrets: list[float]) -> tuple[float, float]:
+    return round(max(regrets), 2), statistics.median(regrets)
 
-    def rank(factor: float) -> tuple[float, float]:
-        kept = [r for name, r in regrets[factor].items() if name != leave_out]
-        return round(max(kept), 2), statistics.median(kept)
+
+def pick(
+    regrets: dict[float, dict[str, float]],
+    leave_out: str | None = None,
+    criterion: Callable[[list[float]], object] = worst_then_median,
+) -> float:
+    """The factor that `criterion` of the regrets ranks lowest, leaving out one task."""
+
+    def rank(factor: float) -> object:
+        return criterion([r for name, r in regrets[factor].items() if name != leave_out])
 
     return min(regrets, key=rank)
 
 
-def main() -> None:
-    cache = bench.Cache(bench.CACHE, refresh=False)
-    for kind in DESIGN_SPLITS:
-        regrets = regrets_by_factor(kind, cache)
-        names = list(regrets[FACTORS[0]])
-        print(f"\n{kind}: {len(names)} tasks ({', '.join(names)})\n")
-        print("| factor | median regret | worst regret | worst task |")
-        print("|---|---|---|---|")
-        for factor, by_task in regrets.items():
-            worst = max(by_task, key=by_task.get)
-            print(
-                f"| {factor:.2f} | {statistics.median(by_task.values()):.3f} "
-                f"| {by_task[worst]:.3f} | {worst} |"
-            )
-        left_out = {name: pick(regrets, leave_out=name) for name in names}
-        held = [regrets[factor][name] for name, factor in left_out.items()]
-        print("\nEach task left out in turn: the factor the others pick, and its regret there")
+def scan(title: str, tasks: list[TaskCurves]) -> None:
+    """Prints each factor's regrets over `tasks` and the leave-one-out picks."""
+    regrets = {factor: regrets_at(factor, tasks) for factor in FACTORS}
+    print(f"\n{title}: {len(tasks)} tasks ({', '.join(t.name for t in tasks)})\n")
+    print("| factor | median regret | mean regret | worst regret | worst task |")
+    print("|---|---|---|---|---|")
+    for factor, by_task in regrets.items():
+        worst = max(by_task, key=by_task.get)
         print(
-            ", ".join(
-                f"{name} x{factor:.2f} {regrets[factor][name]:.3f}"
-                for name, factor in left_out.items()
-            )
+            f"| {factor:.2f} | {statistics.median(by_task.values()):.3f} "
+            f"| {statistics.mean(by_task.values()):.3f} | {by_task[worst]:.3f} | {worst} |"
         )
-        print(f"median {statistics.median(held):.3f}, worst {max(held):.3f}")
+    for label, criterion in (
+        ("the lowest worst regret, then median", worst_then_median),
+        ("the lowest mean regret", statistics.mean),
+    ):
+        left_out = {t.name: pick(regrets, t.name, criterion) for t in tasks}
+        held = [regrets[factor][name] for name, factor in left_out.items()]
+        picks = collections.Counter(left_out.values()).most_common()
+        print(
+            f"\nEach task left out in turn, the others pick by {label}: "
+            + ", ".join(f"x{factor:.2f} for {count}" for factor, count in picks)
+            + f"; the left-out tasks' regret there: median {statistics.median(held):.3f}, "
+            f"worst {max(held):.3f}"
+        )
+        if len(tasks) <= 15:
+            print(
+                ", ".join(
+                    f"{name} x{factor:.2f} {regrets[factor][name]:.3f}"
+                    for name, factor in left_out.items()
+                )
+            )
+
+
+def compare_factors(tasks: list[TaskCurves]) -> None:
+    """The rule's factors against ALTERNATIVE_FACTORS, over all tasks and the never-seen ones."""
+    print("\nBoth kinds together (median / worst regret):\n")
+    print("| factors | all | never seen |")
+    print("|---|---|---|")
+    for factors in (suggest._CONSENSUS_FACTORS, ALTERNATIVE_FACTORS):
+        regrets = {}
+        for kind in ("adaptive", "sgd"):
+            regrets |= regrets_at(factors[kind], [t for t in tasks if t.kind == kind])
+        cells = []
+        for group in (tasks, [t for t in tasks if t.split in bench.NEVER_SEEN_SPLITS]):
+            chosen = [regrets[t.name] for t in group]
+            cells.append(f"{statistics.median(chosen):.3f} / {max(chosen):.3f} ({len(chosen)})")
+        label = f"adaptive x{factors['adaptive']}, sgd x{factors['sgd']}"
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+def main() -> None:
+    tasks = task_curves(bench.Cache(bench.CACHE, refresh=False))
+    for kind, splits in DESIGN_SPLITS.items():
+        scan(
+            f"{kind}, the tasks its factor was chosen on",
+            [t for t in tasks if t.kind == kind and t.split in splits],
+        )
+    for kind in DESIGN_SPLITS:
+        scan(f"{kind}, all tasks", [t for t in tasks if t.kind == kind])
+    compare_factors(tasks)
 
 
 if __name__ == "__main__":

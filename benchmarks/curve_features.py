@@ -84,20 +84,16 @@ def readings(curve: keras_lrfinder.LRFinderResult) -> dict[str, float]:
     }
 
 
-def hindsight_regret(lab: bench.Lab, consensus_means: list[float]) -> float:
+def hindsight_regret(task: consensus_factor.TaskCurves) -> float:
     """The lowest median regret over finder seeds of the consensus means moved by one offset."""
-    log_rates, scores = consensus_factor.interpolated_score(lab)
-    best = min(lab.grid().values())
     return min(
-        statistics.median(
-            float(np.interp(mean + offset, log_rates, scores)) / best for mean in consensus_means
-        )
-        for offset in HINDSIGHT_OFFSETS
+        consensus_factor.regrets_at(10**offset, [task])[task.name] for offset in HINDSIGHT_OFFSETS
     )
 
 
 def main() -> None:
     cache = bench.Cache(bench.CACHE, refresh=False)
+    hindsight = {t.name: hindsight_regret(t) for t in consensus_factor.task_curves(cache)}
     rows = []
     for task in bench.TASKS:
         if task.name not in cache.data["tasks"]:
@@ -109,7 +105,7 @@ def main() -> None:
         row = {name: statistics.median(r[name] for r in per_seed) for name in per_seed[0]}
         row["vs knee"] = best - row["knee"]
         row["vs consensus mean"] = best - row["consensus mean"]
-        row["hindsight regret"] = hindsight_regret(lab, [r["consensus mean"] for r in per_seed])
+        row["hindsight regret"] = hindsight[task.name]
         rows.append((task, keras_lrfinder.optimizer_kind(task.optimizer()), row))
     columns = ("vs knee", "vs consensus mean", "hindsight regret", *FEATURES)
     lines = [
@@ -126,11 +122,10 @@ def main() -> None:
             f"{row[c]:.3f}" if c == "hindsight regret" else f"{row[c]:+.2f}" for c in columns
         )
         lines.append(f"| {task.name} | {task.split} | {kind} | {cells} |")
-    hindsight = [row["hindsight regret"] for _, _, row in rows]
     lines += [
         "",
         "With each task's own offset, known in hindsight: median regret "
-        f"{statistics.median(hindsight):.3f}, worst {max(hindsight):.3f}.",
+        f"{statistics.median(hindsight.values()):.3f}, worst {max(hindsight.values()):.3f}.",
         "",
         "Correlation of each feature with the offset the consensus mean needs:",
         "",
