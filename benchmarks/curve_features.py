@@ -145,5 +145,6 @@ def main() -> None:
     print(table)
     TABLE.write_text(table)
 
+
 if __name__ == "__main__":
     main()
