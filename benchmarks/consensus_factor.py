@@ -154,13 +154,6 @@ def scan(title: str, tasks: list[TaskCurves]) -> None:
             + f"; the left-out tasks' regret there: median {statistics.median(held):.3f}, "
             f"worst {max(held):.3f}"
         )
-        if len(tasks) <= 15:
-            print(
-                ", ".join(
-                    f"{name} x{factor:.2f} {regrets[factor][name]:.3f}"
-                    for name, factor in left_out.items()
-                )
-            )
 
 
 def compare_factors(tasks: list[TaskCurves]) -> None:
