@@ -64,7 +64,7 @@ def bottom_width(rates: np.ndarray, values: np.ndarray) -> float:
 
 
 def readings(curve: keras_lrfinder.LRFinderResult) -> dict[str, float]:
-    """log10 of the readings of one curve, and its features."""
+    """log10 of the knee of one curve, and its features."""
     smoothed = curve.smoothed_losses
     rates, values = suggest._usable_curve(curve.learning_rates, smoothed)
     lowest = int(np.argmin(values))
@@ -75,7 +75,6 @@ def readings(curve: keras_lrfinder.LRFinderResult) -> dict[str, float]:
     last = math.log10(curve.learning_rates[len(raw) - 1])
     return {
         "knee": knee,
-        "consensus mean": consensus_factor.readings(curve),
         "fall": depth / abs(top),
         "noise": math.log10(np.median(np.abs(np.diff(raw[: len(raw) // 2]))) / depth),
         "bottom width": bottom_width(rates, values),
@@ -93,20 +92,18 @@ def hindsight_regret(task: consensus_factor.TaskCurves) -> float:
 
 def main() -> None:
     cache = bench.Cache(bench.CACHE, refresh=False)
-    hindsight = {t.name: hindsight_regret(t) for t in consensus_factor.task_curves(cache)}
     rows = []
-    for task in bench.TASKS:
-        if task.name not in cache.data["tasks"]:
-            continue
+    for curves in consensus_factor.task_curves(cache):
+        task = bench.TASKS_BY_NAME[curves.name]
         lab = bench.Lab(task, cache)
         grid = lab.grid()
         best = math.log10(min(grid, key=grid.get))
         per_seed = [readings(lab.curve(bench.DEFAULT_SWEEP, seed)) for seed in bench.FINDER_SEEDS]
         row = {name: statistics.median(r[name] for r in per_seed) for name in per_seed[0]}
         row["vs knee"] = best - row["knee"]
-        row["vs consensus mean"] = best - row["consensus mean"]
-        row["hindsight regret"] = hindsight[task.name]
-        rows.append((task, keras_lrfinder.optimizer_kind(task.optimizer()), row))
+        row["vs consensus mean"] = best - statistics.median(curves.means)
+        row["hindsight regret"] = hindsight_regret(curves)
+        rows.append((task, curves.kind, row))
     columns = ("vs knee", "vs consensus mean", "hindsight regret", *FEATURES)
     lines = [
         "# Features of the range-test curve against the best rate",
@@ -122,10 +119,11 @@ def main() -> None:
             f"{row[c]:.3f}" if c == "hindsight regret" else f"{row[c]:+.2f}" for c in columns
         )
         lines.append(f"| {task.name} | {task.split} | {kind} | {cells} |")
+    hindsight = [row["hindsight regret"] for _, _, row in rows]
     lines += [
         "",
         "With each task's own offset, known in hindsight: median regret "
-        f"{statistics.median(hindsight.values()):.3f}, worst {max(hindsight.values()):.3f}.",
+        f"{statistics.median(hindsight):.3f}, worst {max(hindsight):.3f}.",
         "",
         "Correlation of each feature with the offset the consensus mean needs:",
         "",

@@ -1940,7 +1940,7 @@ def score_rule(lab: Lab, sweep: str, method: str, grid: dict[float, float]) -> R
 # The rounds no choice of the default rule, as it now stands, was made on
 # (held-out 5 was written before its SGD factor was chosen, and not looked at).
 NEVER_SEEN_SPLITS = ("held-out 5", "held-out 6", "held-out 7", "held-out 8")
-NEVER_SEEN_LABEL = "never seen (held-out 5 to 8)"
+NEVER_SEEN_LABEL = f"never seen ({NEVER_SEEN_SPLITS[0]} to {NEVER_SEEN_SPLITS[-1]})"
 
 
 def task_groups(tasks: list[Task]) -> list[tuple[str, list[Task]]]:
@@ -2048,7 +2048,7 @@ def report(scores, schedule_scores, grids, tasks, cache: Cache, wall_seconds: fl
         "reported. Held-out 7 tasks: the same, after the held-out 6 results. Held-out 8 "
         "tasks: the same, after the held-out 7 results, written to probe what the two worst "
         "tasks share (an MLP with BatchNorm and Dropout, an adaptive optimizer, a regression). "
-        f"{NEVER_SEEN_LABEL[0].upper() + NEVER_SEEN_LABEL[1:]}: the rounds that no choice of "
+        f"{NEVER_SEEN_LABEL.capitalize()}: the rounds that no choice of "
         "the default rule, as it now stands, was made on. "
         f"`{CONSENSUS_BEFORE}`: `consensus` until then. "
         f"`{KNEE_WITHOUT_KIND}`, `{CONSENSUS_WITHOUT_KIND}`: the rule without the optimizer's "

@@ -218,9 +218,9 @@ def consensus(
     worst regret there stays under 1.3 (leaving each task out in turn, the
     other nine pick 2.24 for 8 of the 10). On the 28 tasks written after,
     with 8 SGD ones, its median regret was 1.057 and its worst 1.29. An
-    unknown kind gets no correction. It moves
-    more between runs than `knee`, as it inherits some of the spread of
-    `valley` and `minimum`, and less than either of them.
+    unknown kind gets no correction. It moves more between runs than `knee`,
+    as it inherits some of the spread of `valley` and `minimum`, and less
+    than either of them.
     """
     validate_optimizer_kind(optimizer_kind)
     readings = [knee(learning_rates, losses), valley(learning_rates, losses)]
