@@ -14,7 +14,7 @@ from keras_lrfinder.divergence import has_diverged, validate_divergence_threshol
 from keras_lrfinder.interrupt import DeferredInterrupt
 from keras_lrfinder.optimizer_kinds import optimizer_kind
 from keras_lrfinder.result import LRFinderResult, StopReason
-from keras_lrfinder.smoothing import ExponentialMovingAverage, validate_smoothing
+from keras_lrfinder.smoothing import ExponentialMovingAverage, smoothing_for, validate_smoothing
 from keras_lrfinder.state import TrainingState
 from keras_lrfinder.suggest import NoSuggestionError
 from keras_lrfinder.sweep import sweep_learning_rates
@@ -62,7 +62,11 @@ class LRFinder(keras.callbacks.Callback):
         mode: `"exponential"` (even steps in log space, the usual choice) or
             `"linear"`.
         smoothing: Factor of the exponential moving average of the loss that
-            the divergence test and the suggestion read, in [0, 1).
+            the divergence test and the suggestion read, in [0, 1). `None`
+            (the default) takes 0.98 ** (300 / num_steps): 0.98 on the
+            default 300 steps, and on other sweeps the same smoothing per
+            span of learning rates (about 0.94 on 100 steps), so that the
+            average trails the sweep by the same share whatever its length.
         divergence_threshold: Stop once the smoothed loss exceeds this many
             times its best value; greater than 1 (`math.inf` never stops).
         restore: Whether to put the model, the optimizer and the global RNGs
@@ -92,7 +96,7 @@ class LRFinder(keras.callbacks.Callback):
         end_lr: float = 10.0,
         num_steps: int = 300,
         mode: str = "exponential",
-        smoothing: float = 0.98,
+        smoothing: float | None = None,
         divergence_threshold: float = 4.0,
         restore: bool = True,
         verbose: Verbose = "auto",
@@ -101,6 +105,8 @@ class LRFinder(keras.callbacks.Callback):
     ):
         super().__init__()
         self.learning_rates = sweep_learning_rates(start_lr, end_lr, num_steps, mode)
+        if smoothing is None:
+            smoothing = smoothing_for(num_steps)
         validate_smoothing(smoothing)
         validate_divergence_threshold(divergence_threshold)
         if verbose not in ("auto", 0, 1, 2):

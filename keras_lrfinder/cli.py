@@ -55,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("--end-lr", type=float, default=10.0)
     find.add_argument("--num-steps", type=int, default=300)
     find.add_argument("--mode", default="exponential", choices=["exponential", "linear"])
-    find.add_argument("--smoothing", type=float, default=0.98)
+    find.add_argument(
+        "--smoothing", type=float, help="moving-average factor (default: 0.98 ** (300 / num-steps))"
+    )
     find.add_argument("--divergence-threshold", type=float, default=4.0)
     find.add_argument(
         "--repeats", type=int, default=1,

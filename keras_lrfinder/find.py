@@ -28,7 +28,7 @@ def find_lr(
     end_lr: float = 10.0,
     num_steps: int = 300,
     mode: str = "exponential",
-    smoothing: float = 0.98,
+    smoothing: float | None = None,
     divergence_threshold: float = 4.0,
     verbose: Verbose = "auto",
     apply: bool = False,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from keras_lrfinder import suggest
-from keras_lrfinder.smoothing import smooth
+from keras_lrfinder.smoothing import DEFAULT_SMOOTHING, smooth
 
 if TYPE_CHECKING:
     import keras
@@ -155,7 +155,9 @@ class LRFinderResult(CurveReading, JsonFile):
         learning_rates: The learning rate each recorded step trained with.
         losses: The training loss of each step's batch, as computed in that
             step (not Keras's running mean).
-        smoothing: The moving-average factor behind `smoothed_losses`.
+        smoothing: The moving-average factor behind `smoothed_losses`
+            (0.98 for a curve made by hand: the smoothing of `find_lr`'s
+            default 300 steps).
         stop_reason: `"completed"` (all steps ran), `"diverged"` (the smoothed
             loss blew up), `"non_finite"` (a loss was NaN or inf) or
             `"interrupted"` (training ended before the sweep did).
@@ -179,7 +181,7 @@ class LRFinderResult(CurveReading, JsonFile):
 
     learning_rates: np.ndarray
     losses: np.ndarray
-    smoothing: float = 0.98
+    smoothing: float = DEFAULT_SMOOTHING
     stop_reason: StopReason = "completed"
     mode: str = "exponential"
     validation_losses: np.ndarray | None = None

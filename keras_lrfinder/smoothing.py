@@ -7,6 +7,27 @@ from collections.abc import Iterable
 import numpy as np
 
 
+DEFAULT_SMOOTHING = 0.98
+DEFAULT_NUM_STEPS = 300  # find_lr's default sweep, the one DEFAULT_SMOOTHING is set for
+
+
+def smoothing_for(num_steps: int) -> float:
+    """The smoothing for a sweep of `num_steps`: 0.98 over 300 steps, as heavy per share of the sweep.
+
+    The moving average weighs a loss k steps back by smoothing**k, so with
+    0.98**(300 / num_steps) a loss a given share of the sweep back (a given
+    span of learning rates) weighs the same whatever the number of steps.
+    A fixed 0.98 would trail a 100-step sweep by about 50 steps, half of it,
+    and move every reading of the curve to higher rates.
+
+    Example:
+
+    >>> round(smoothing_for(100), 3)
+    0.941
+    """
+    return DEFAULT_SMOOTHING ** (DEFAULT_NUM_STEPS / num_steps)
+
+
 def validate_smoothing(smoothing: float) -> None:
     if isinstance(smoothing, bool) or not isinstance(smoothing, (int, float)) or not 0 <= smoothing < 1:
         raise ValueError(f"`smoothing` must be a number in [0, 1). Received: smoothing={smoothing!r}")

@@ -158,9 +158,9 @@ def knee(
 
     It misleads where the curve falls twice (it reads the fall that ends at
     the lowest loss) or the sweep ends before the loss stops falling (the
-    knee is then the end of the sweep). Its constants were chosen on curves
-    smoothed with 0.98; lighter smoothing lags less, which moves the knee,
-    and the suggestion, lower.
+    knee is then the end of the sweep). Its constants were chosen on 300-step
+    curves smoothed with 0.98; lighter smoothing for the length of the sweep
+    lags less, which moves the knee, and the suggestion, lower.
     """
     validate_optimizer_kind(optimizer_kind)
     rates, values = _usable_curve(learning_rates, losses)

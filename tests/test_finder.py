@@ -15,6 +15,7 @@ import pytest
 
 import keras_lrfinder
 from keras_lrfinder import LRFinder, find_lr
+from keras_lrfinder.smoothing import smooth, smoothing_for
 from tests.models import (
     RaiseAtStep,
     Recorder,
@@ -208,6 +209,17 @@ def test_stops_on_divergence_and_restores():
     smoothed = result.smoothed_losses
     assert smoothed[-1] > 4 * np.min(smoothed[:-1])
     assert_same_state(before, full_state(model))
+
+
+def test_the_default_smoothing_follows_the_number_of_steps_and_the_stop_reads_it():
+    x, y = regression_data()
+    sweep = {"batch_size": BATCH, "start_lr": 1e-4, "end_lr": 100.0, "num_steps": 100, "verbose": 0}
+    result = find_lr(mlp(), x, y, **sweep)
+    assert result.smoothing == smoothing_for(100)
+    smoothed = smooth(result.losses, smoothing_for(100))
+    blown_up = [smoothed[i] > 4 * np.min(smoothed[:i]) for i in range(1, len(smoothed))]
+    assert result.stop_reason == "diverged" and blown_up.index(True) == len(blown_up) - 1
+    assert find_lr(mlp(), x, y, smoothing=0.98, **sweep).smoothing == 0.98
 
 
 def test_stops_on_a_non_finite_loss_and_restores():

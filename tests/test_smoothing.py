@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keras_lrfinder.smoothing import ExponentialMovingAverage, smooth
+from keras_lrfinder.smoothing import ExponentialMovingAverage, smooth, smoothing_for
 
 
 def test_matches_the_bias_corrected_closed_form():
@@ -36,3 +36,14 @@ def test_running_and_batch_forms_agree():
 def test_bad_smoothing_names_the_value(smoothing):
     with pytest.raises(ValueError, match=f"Received: smoothing={smoothing!r}"):
         ExponentialMovingAverage(smoothing)
+
+
+def test_the_smoothing_for_find_lrs_default_sweep_is_0_98():
+    assert smoothing_for(300) == 0.98
+
+
+@given(num_steps=st.integers(2, 10**7), share=st.floats(0.01, 1))
+def test_a_loss_a_given_share_of_the_sweep_back_weighs_the_same_on_any_sweep(num_steps, share):
+    smoothing = smoothing_for(num_steps)
+    assert 0 <= smoothing < 1
+    np.testing.assert_allclose(smoothing ** (share * num_steps), 0.98 ** (share * 300), rtol=1e-6)
