@@ -18,7 +18,8 @@ read on each finder seed's 300-step curve (the median over seeds, as the
 benchmark does), and, leaving each task out in turn, the factor that the
 others pick (by the lowest worst regret, then the lowest median; and by
 the lowest mean) and that task's regret at it. Last, the rule's factors
-beside ALTERNATIVE_FACTORS, over all tasks and the never-seen ones. Nothing
+beside ALTERNATIVE_FACTORS and beside no factor at all, kind by kind, over
+the tasks the factor was chosen on, the never-seen ones and all. Nothing
 is trained: run suggestion_quality.py first; tasks it has not run yet are
 left out. The interpolated regrets are estimates; the benchmark's own table
 trains at the rule's suggestions.
@@ -41,6 +42,7 @@ from keras_lrfinder import suggest
 FACTORS = tuple(round(10**exponent, 2) for exponent in np.arange(-0.4, 0.65, 0.05))
 # Factors for adaptive optimizers and SGD that compare_factors sets beside the rule's.
 ALTERNATIVE_FACTORS = {"adaptive": 1.0, "sgd": 2.2}
+NO_FACTORS = {"adaptive": 1.0, "sgd": 1.0}  # what the rule does where the kind is unknown
 DESIGN_SPLITS = {
     "adaptive": ("tuning", "held-out", "held-out 2"),
     "sgd": ("tuning", "held-out", "held-out 2", "held-out 3", "held-out 4"),
@@ -157,20 +159,45 @@ def scan(title: str, tasks: list[TaskCurves]) -> None:
 
 
 def compare_factors(tasks: list[TaskCurves]) -> None:
-    """The rule's factors against ALTERNATIVE_FACTORS, over all tasks and the never-seen ones."""
-    print("\nBoth kinds together (median / worst regret):\n")
-    print("| factors | all | never seen |")
-    print("|---|---|---|")
-    for factors in (suggest._CONSENSUS_FACTORS, ALTERNATIVE_FACTORS):
-        regrets = {}
+    """The rule's factors against ALTERNATIVE_FACTORS and no factor at all, kind by kind.
+
+    Over the tasks each kind's factor was chosen on, the never-seen ones and
+    all; and, task by task, how often each alternative beats the rule.
+    """
+    candidates = {
+        "the rule's": suggest._CONSENSUS_FACTORS,
+        "alternative": ALTERNATIVE_FACTORS,
+        "none": NO_FACTORS,
+    }
+    regrets = {}
+    for label, factors in candidates.items():
+        regrets[label] = {}
         for kind in ("adaptive", "sgd"):
-            regrets |= regrets_at(factors[kind], [t for t in tasks if t.kind == kind])
-        cells = []
-        for group in (tasks, [t for t in tasks if t.split in bench.NEVER_SEEN_SPLITS]):
-            chosen = [regrets[t.name] for t in group]
-            cells.append(f"{statistics.median(chosen):.3f} / {max(chosen):.3f} ({len(chosen)})")
-        label = f"adaptive x{factors['adaptive']}, sgd x{factors['sgd']}"
-        print(f"| {label} | " + " | ".join(cells) + " |")
+            regrets[label] |= regrets_at(factors[kind], [t for t in tasks if t.kind == kind])
+    groups = {
+        "chosen on": lambda t: t.split in DESIGN_SPLITS[t.kind],
+        "never seen": lambda t: t.split in bench.NEVER_SEEN_SPLITS,
+        "all": lambda t: True,
+    }
+    print("\nMedian / worst regret (tasks), and tasks where the factors do better / worse")
+    print("than the rule's by more than 0.5%:\n")
+    print("| factors | kind | " + " | ".join(groups) + " |")
+    print("|---|---|" + "---|" * len(groups))
+    for label, factors in candidates.items():
+        for kind in ("adaptive", "sgd", "both"):
+            cells = []
+            for in_group in groups.values():
+                group = [t for t in tasks if in_group(t) and kind in (t.kind, "both")]
+                chosen = [regrets[label][t.name] for t in group]
+                rule = [regrets["the rule's"][t.name] for t in group]
+                better = sum(c < r / 1.005 for c, r in zip(chosen, rule))
+                worse = sum(c > r * 1.005 for c, r in zip(chosen, rule))
+                cells.append(
+                    f"{statistics.median(chosen):.3f} / {max(chosen):.3f} ({len(chosen)})"
+                    + ("" if label == "the rule's" else f", {better} / {worse}")
+                )
+            named = f"{label} (adaptive x{factors['adaptive']}, sgd x{factors['sgd']})"
+            print(f"| {named} | {kind} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
