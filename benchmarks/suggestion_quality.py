@@ -1838,8 +1838,11 @@ class Trainer:
     def untrained_score(self) -> float:
         return self._evaluate(self.model(TRAINING_SEEDS[0]))
 
-    def train(self, learning_rate: LearningRate, seed: int) -> float:
-        """Validation loss after training at a rate or a schedule; NaN where the run blew up."""
+    def train(self, learning_rate: LearningRate, seed: int, epochs: int | None = None) -> float:
+        """Validation loss after training at a rate or a schedule; NaN where the run blew up.
+
+        The training lasts the task's epochs, or `epochs`.
+        """
         if isinstance(learning_rate, LearningRateSchedule):
             # A schedule's constants are compiled into the train step, so each
             # one gets a model of its own, built with the same init.
@@ -1848,7 +1851,7 @@ class Trainer:
             model = self.model(seed)
             model.optimizer.learning_rate = learning_rate
         keras.utils.set_random_seed(seed)
-        order = self._order(seed, self.task.epochs)
+        order = self._order(seed, self.task.epochs if epochs is None else epochs)
         model.fit(
             self.x_train[order],
             self.y_train[order],

@@ -1,0 +1,154 @@
+"""Do a few trial trainings around the suggestion find a better rate? And how long must they be?
+
+    KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/trial_trainings.py
+
+For each task of benchmarks/suggestion_quality.py and each finder seed, it
+takes `suggestion()` of that seed's 300-step curve, trains the model at the
+suggestion and at half a decade either side (x0.32 and x3.2) for one epoch,
+for half the task's epochs and for all of them (the finder seed sets the
+init and the order of the batches, as a user's one run would), and keeps
+the rate whose validation loss is lowest, as a user would keep the best of
+their trials. A trial that blows up scores as the untrained model.
+
+Reported, over tasks, as in suggestion_quality.py: the regret of the rate
+kept (the score at it over the best grid score, the median over finder
+seeds), read off that benchmark's cached trainings by interpolation in
+log10(rate), as benchmarks/consensus_factor.py reads them; how many tasks
+end above a regret of 1.2; and what the trials cost, in trainings of the
+task's full length. The trials pick on
+the validation data the regret is measured on, as the grid search does.
+Trials are cached in benchmarks/results/trial_trainings.json; `--tasks`
+limits the run (and then leaves the markdown file alone). The table goes
+to stdout and to benchmarks/results/trial_trainings.md. Run
+suggestion_quality.py first: tasks it has not run are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+import suggestion_quality as bench
+from consensus_factor import interpolated_score
+
+CACHE = bench.RESULTS / "trial_trainings.json"
+TABLE = bench.RESULTS / "trial_trainings.md"
+COMMAND = "KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/trial_trainings.py"
+STEPS = (-0.5, 0.0, 0.5)  # log10 of the trial rates over the suggestion
+HIGH_REGRET = 1.2  # the report counts the tasks above it
+LENGTHS: dict[str, Callable[[bench.Task], int]] = {
+    "one epoch": lambda task: 1,
+    "half the epochs": lambda task: max(1, round(task.epochs / 2)),
+    "all the epochs": lambda task: task.epochs,
+}
+
+
+def trial_losses(lab: bench.Lab, cache: bench.Cache, length: str, seed: int) -> dict[float, float]:
+    """Validation loss of each trial rate's training, keyed by its step in STEPS."""
+    trials = cache.data["tasks"].setdefault(lab.task.name, {}).setdefault(length, {})
+    if str(seed) not in trials:
+        started = time.perf_counter()
+        suggestion = lab.curve(bench.DEFAULT_SWEEP, seed).suggestion()
+        epochs = LENGTHS[length](lab.task)
+        trials[str(seed)] = {
+            str(step): lab.trainer.train(suggestion * 10**step, seed, epochs) for step in STEPS
+        }
+        cache.add_compute(time.perf_counter() - started, schedule=False)
+        cache.save()
+    untrained = lab.untrained_score()
+    return {
+        float(step): min(loss, untrained) if math.isfinite(loss) else untrained
+        for step, loss in trials[str(seed)].items()
+    }
+
+
+def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
+    """The task's regret at the suggestion and at the rate each length of trials keeps."""
+    log_rates, scores = interpolated_score(lab)
+    best = min(lab.grid().values())
+
+    def regret(log_rate: float) -> float:
+        return float(np.interp(log_rate, log_rates, scores)) / best
+
+    suggestions = [
+        math.log10(lab.curve(bench.DEFAULT_SWEEP, seed).suggestion()) for seed in bench.FINDER_SEEDS
+    ]
+    row = {"the suggestion, no trials": statistics.median(regret(s) for s in suggestions)}
+    for length in LENGTHS:
+        kept = []
+        for seed, suggestion in zip(bench.FINDER_SEEDS, suggestions):
+            losses = trial_losses(lab, cache, length, seed)
+            kept.append(regret(suggestion + min(losses, key=losses.get)))
+        row[f"best of 3 trials, {length}"] = statistics.median(kept)
+    return row
+
+
+def cost(tasks: list[bench.Task], length: str) -> float:
+    """What a set of trials costs, in trainings of the task's full length (median over tasks)."""
+    return statistics.median(len(STEPS) * LENGTHS[length](task) / task.epochs for task in tasks)
+
+
+def report(rows: dict[str, dict[str, float]], tasks: list[bench.Task], cache: bench.Cache) -> str:
+    variants = list(next(iter(rows.values())))
+    groups = {
+        "all": tasks,
+        bench.NEVER_SEEN_LABEL: [t for t in tasks if t.split in bench.NEVER_SEEN_SPLITS],
+    }
+    lines = [
+        "# Trial trainings around the suggestion",
+        "",
+        f"Command: `{COMMAND}`",
+        "",
+        f"Compute (the trials, as cached): {cache.data['compute_seconds'] / 60:.1f} min. "
+        f"Trial rates: the suggestion x 10^{list(STEPS)}; finder seeds {list(bench.FINDER_SEEDS)}; "
+        "regret read off benchmarks/suggestion_quality.py's cached trainings by interpolation.",
+        "",
+        "| tasks | rate | median regret | mean regret | worst regret | worst task "
+        f"| tasks above {HIGH_REGRET} | cost (full trainings) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, group in groups.items():
+        if not group:
+            continue
+        for variant in variants:
+            by_task = {t.name: rows[t.name][variant] for t in group}
+            worst = max(by_task, key=by_task.get)
+            length = variant.rpartition(", ")[2]
+            spent = f"{cost(group, length):.1f}" if length in LENGTHS else "0"
+            lines.append(
+                f"| {label} ({len(group)} tasks) | {variant} "
+                f"| {statistics.median(by_task.values()):.3f} "
+                f"| {statistics.mean(by_task.values()):.3f} | {by_task[worst]:.3f} | {worst} "
+                f"| {sum(r > HIGH_REGRET for r in by_task.values())} | {spent} |"
+            )
+    lines += ["", "| task | split | " + " | ".join(variants) + " |"]
+    lines.append("|---|---|" + "---|" * len(variants))
+    for task in tasks:
+        cells = " | ".join(f"{rows[task.name][v]:.3f}" for v in variants)
+        lines.append(f"| {task.name} | {task.split} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", help="comma-separated task names (default: all)")
+    args = parser.parse_args(argv)
+    benchmark = bench.Cache(bench.CACHE, refresh=False)
+    cache = bench.Cache(CACHE, refresh=False)
+    names = args.tasks.split(",") if args.tasks else [t.name for t in bench.TASKS]
+    tasks = [bench.TASKS_BY_NAME[n] for n in names if n in benchmark.data["tasks"]]
+    rows = {}
+    for task in tasks:
+        rows[task.name] = regrets(bench.Lab(task, benchmark), cache)
+    table = report(rows, tasks, cache)
+    print(table)
+    if not args.tasks:
+        TABLE.write_text(table)
+
+
+if __name__ == "__main__":
+    main()
