@@ -47,12 +47,13 @@ LENGTHS: dict[str, Callable[[bench.Task], int]] = {
 }
 
 
-def trial_losses(lab: bench.Lab, cache: bench.Cache, length: str, seed: int) -> dict[float, float]:
+def trial_losses(
+    lab: bench.Lab, cache: bench.Cache, length: str, seed: int, suggestion: float
+) -> dict[float, float]:
     """Validation loss of each trial rate's training, keyed by its step in STEPS."""
     trials = cache.data["tasks"].setdefault(lab.task.name, {}).setdefault(length, {})
     if str(seed) not in trials:
         started = time.perf_counter()
-        suggestion = lab.curve(bench.DEFAULT_SWEEP, seed).suggestion()
         epochs = LENGTHS[length](lab.task)
         trials[str(seed)] = {
             str(step): lab.trainer.train(suggestion * 10**step, seed, epochs) for step in STEPS
@@ -74,15 +75,15 @@ def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     def regret(log_rate: float) -> float:
         return float(np.interp(log_rate, log_rates, scores)) / best
 
-    suggestions = [
-        math.log10(lab.curve(bench.DEFAULT_SWEEP, seed).suggestion()) for seed in bench.FINDER_SEEDS
-    ]
-    row = {"the suggestion, no trials": statistics.median(regret(s) for s in suggestions)}
+    suggestions = [lab.curve(bench.DEFAULT_SWEEP, seed).suggestion() for seed in bench.FINDER_SEEDS]
+    row = {
+        "the suggestion, no trials": statistics.median(regret(math.log10(s)) for s in suggestions)
+    }
     for length in LENGTHS:
         kept = []
         for seed, suggestion in zip(bench.FINDER_SEEDS, suggestions):
-            losses = trial_losses(lab, cache, length, seed)
-            kept.append(regret(suggestion + min(losses, key=losses.get)))
+            losses = trial_losses(lab, cache, length, seed, suggestion)
+            kept.append(regret(math.log10(suggestion) + min(losses, key=losses.get)))
         row[f"best of 3 trials, {length}"] = statistics.median(kept)
     return row
 
