@@ -145,7 +145,7 @@ LearningRate = float | LearningRateSchedule
 @dataclasses.dataclass(frozen=True)
 class Task:
     name: str
-    split: str  # "tuning", "held-out", or "held-out 2" to "held-out 11"
+    split: str  # "tuning", "held-out", or "held-out 2" to "held-out 12"
     description: str
     make_data: Callable[[np.random.Generator], Data]
     build_model: Callable[[], keras.Model]
@@ -1781,6 +1781,110 @@ TASKS += [
         -1.0,
     ),
 ]
+# Written after the held-out 11 results, with no rule changed since, and
+# committed before any of them ran, with three predictions from the tasks
+# before: on the linear regression with Adam the suggestion lies above the
+# best grid rate, on the BatchNorm regression with RMSprop below it, and
+# benchmarks/trial_trainings.py's trials of half the epochs lower the
+# round's mean regret. No rule changes on them.
+TASKS += [
+    Task(
+        "linear-adam-ill-conditioned",
+        "held-out 12",
+        "linear regression, Adam, 20 features whose scales span 30x, target noise",
+        ill_conditioned_regression,
+        linear(20, 1),
+        keras.optimizers.Adam,
+        "mse",
+        32,
+        4,
+        -2.0,
+    ),
+    Task(
+        "mlp-bn-dropout-rmsprop-waves",
+        "held-out 12",
+        "MLP with BatchNorm and Dropout 0.1, RMSprop, product of waves regression, target noise",
+        waves,
+        mlp_with_batchnorm_and_dropout(4, 1, dropout=0.1),
+        keras.optimizers.RMSprop,
+        "mse",
+        32,
+        5,
+        -2.5,
+    ),
+    Task(
+        "cnn-adamw-stripes",
+        "held-out 12",
+        "CNN, AdamW, the orientation of faint stripes in noise, 10% label noise",
+        stripes,
+        cnn,
+        keras.optimizers.AdamW,
+        CROSS_ENTROPY,
+        32,
+        4,
+        -2.5,
+    ),
+    Task(
+        "gru-adamax-echo",
+        "held-out 12",
+        "GRU 16, Adamax, a delayed echo regression over 20 steps, target noise",
+        delayed_echo,
+        gru(20, 3, 1),
+        keras.optimizers.Adamax,
+        "mse",
+        32,
+        5,
+        -2.0,
+    ),
+    Task(
+        "mlp-nadam-xor-batch128",
+        "held-out 12",
+        "MLP 64-64, Nadam, XOR of the signs of 2 coordinates, 10% label noise, batch 128",
+        xor_quadrants,
+        mlp(2, 2),
+        keras.optimizers.Nadam,
+        CROSS_ENTROPY,
+        128,
+        12,
+        -2.0,
+    ),
+    Task(
+        "conv1d-adam-bursts-batch64",
+        "held-out 12",
+        "1-D CNN, Adam, count the bursts in 4-channel noise, 5% label noise, batch 64",
+        bursts,
+        conv1d,
+        keras.optimizers.Adam,
+        CROSS_ENTROPY,
+        64,
+        6,
+        -2.5,
+    ),
+    Task(
+        "mlp-sgdm-ripples",
+        "held-out 12",
+        "MLP 64-64, SGD momentum 0.9, ripples regression, target noise",
+        ripples,
+        mlp(6, 1),
+        lambda: keras.optimizers.SGD(momentum=0.9),
+        "mse",
+        32,
+        5,
+        -2.0,
+    ),
+    Task(
+        "logistic-sgd-sparse",
+        "held-out 12",
+        "logistic regression, SGD, 50 sparse features, noisy logistic labels",
+        sparse_logistic,
+        linear(50, 2),
+        keras.optimizers.SGD,
+        CROSS_ENTROPY,
+        32,
+        5,
+        -0.5,
+    ),
+]
 TASKS_BY_NAME = {task.name: task for task in TASKS}
 
 
@@ -2238,7 +2342,7 @@ def score_rule(lab: Lab, sweep: str, method: str, grid: dict[float, float]) -> R
 
 # The rounds no choice of the default rule, as it now stands, was made on
 # (held-out 5 was written before its SGD factor was chosen, and not looked at).
-NEVER_SEEN_SPLITS = tuple(f"held-out {round_}" for round_ in range(5, 12))
+NEVER_SEEN_SPLITS = tuple(f"held-out {round_}" for round_ in range(5, 13))
 NEVER_SEEN_LABEL = f"never seen ({NEVER_SEEN_SPLITS[0]} to {NEVER_SEEN_SPLITS[-1]})"
 
 
