@@ -51,7 +51,8 @@ to follow the length of the sweep: its first check on tasks not seen), the
 held-out 10 tasks (the same, after the held-out 9 results), the held-out 11
 tasks (the same, after the held-out 10 results, committed with the rule by
 which they would decide the factor of `consensus` for adaptive optimizers;
-it stayed), the never-seen ones (held-out 5 to 11) and all. Per task and schedule: the regret as above, and
+it stayed), the held-out 12 tasks (the same, after the held-out 11
+results), the never-seen ones (held-out 5 to 12) and all. Per task and schedule: the regret as above, and
 the ratio of its score to the constant rate's at the same curve's suggestion, both on the schedule
 comparison's training seeds.
 
@@ -2458,6 +2459,7 @@ def report(scores, schedule_scores, grids, tasks, cache: Cache, wall_seconds: fl
         f"they would decide by: ×1 for adaptive optimizers (`{CONSENSUS_ADAPTIVE_X1}`) "
         "instead of ×0.8 if, over their adaptive tasks, its median and worst regret were no "
         "higher than `consensus`'s; its worst was higher, so ×0.8 stayed and no rule changed. "
+        "Held-out 12 tasks: the same, after the held-out 11 results. "
         f"{NEVER_SEEN_LABEL.capitalize()}: the rounds that no choice of "
         "the default rule, as it now stands, was made on. "
         f"`{CONSENSUS_BEFORE}`: `consensus` until then. "

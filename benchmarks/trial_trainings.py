@@ -10,12 +10,13 @@ init and the order of the batches, as a user's one run would), and keeps
 the rate whose validation loss is lowest, as a user would keep the best of
 their trials. A trial that blows up scores as the untrained model.
 
-Reported, over tasks, as in suggestion_quality.py: the regret of the rate
-kept (the score at it over the best grid score, the median over finder
-seeds), read off that benchmark's cached trainings by interpolation in
-log10(rate), as benchmarks/consensus_factor.py reads them; how many tasks
-end above a regret of 1.2; and what the trials cost, in trainings of the
-task's full length. The trials pick on
+Reported, over all tasks, the never-seen ones and the last round, as in
+suggestion_quality.py: the regret of the rate kept (the score at it over
+the best grid score, the median over finder seeds), read off that
+benchmark's cached trainings by interpolation in log10(rate), as
+benchmarks/consensus_factor.py reads them; how many tasks end above a
+regret of 1.2; and what the trials cost, in trainings of the task's full
+length. The trials pick on
 the validation data the regret is measured on, as the grid search does.
 Trials are cached in benchmarks/results/trial_trainings.json; `--tasks`
 limits the run (and then leaves the markdown file alone). The table goes
@@ -95,9 +96,11 @@ def cost(tasks: list[bench.Task], length: str) -> float:
 
 def report(rows: dict[str, dict[str, float]], tasks: list[bench.Task], cache: bench.Cache) -> str:
     variants = list(next(iter(rows.values())))
+    last_round = bench.TASKS[-1].split
     groups = {
         "all": tasks,
         bench.NEVER_SEEN_LABEL: [t for t in tasks if t.split in bench.NEVER_SEEN_SPLITS],
+        last_round: [t for t in tasks if t.split == last_round],
     }
     lines = [
         "# Trial trainings around the suggestion",
