@@ -85,7 +85,7 @@ def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
         for seed, suggestion in zip(bench.FINDER_SEEDS, suggestions):
             losses = trial_losses(lab, cache, length, seed, suggestion)
             kept.append(regret(math.log10(suggestion) + min(losses, key=losses.get)))
-        row[f"best of 3 trials, {length}"] = statistics.median(kept)
+        row[f"best of {len(STEPS)} trials, {length}"] = statistics.median(kept)
     return row
 
 
