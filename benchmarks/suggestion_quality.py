@@ -52,9 +52,10 @@ held-out 10 tasks (the same, after the held-out 9 results), the held-out 11
 tasks (the same, after the held-out 10 results, committed with the rule by
 which they would decide the factor of `consensus` for adaptive optimizers;
 it stayed), the held-out 12 tasks (the same, after the held-out 11
-results), the never-seen ones (held-out 5 to 12) and all. Per task and schedule: the regret as above, and
-the ratio of its score to the constant rate's at the same curve's suggestion, both on the schedule
-comparison's training seeds.
+results), the never-seen ones (held-out 5 to 12) and all. Per task and
+schedule: the regret as above, and the ratio of its score to the constant
+rate's at the same curve's suggestion, both on the schedule comparison's
+training seeds.
 
 Every training, every grid and every finder curve is cached in
 benchmarks/results/suggestion_quality.json, written as it goes; a rerun
@@ -2090,10 +2091,13 @@ class Lab:
                 schedule = isinstance(learning_rate, LearningRateSchedule)
                 trainings[str(seed)] = self._timed(train, schedule)
                 self.cache.save()
-            loss = trainings[str(seed)]
-            untrained = self.untrained_score()
-            losses.append(min(loss, untrained) if math.isfinite(loss) else untrained)
+            losses.append(self.counted(trainings[str(seed)]))
         return float(np.mean(losses))
+
+    def counted(self, loss: float) -> float:
+        """A training's validation loss as scored: a blown-up run counts as untrained."""
+        untrained = self.untrained_score()
+        return min(loss, untrained) if math.isfinite(loss) else untrained
 
     def grid(self) -> dict[float, float]:
         """Scores on a grid 4 points per decade, widened until its best has a margin each side."""

@@ -61,11 +61,7 @@ def trial_losses(
         }
         cache.add_compute(time.perf_counter() - started, schedule=False)
         cache.save()
-    untrained = lab.untrained_score()
-    return {
-        float(step): min(loss, untrained) if math.isfinite(loss) else untrained
-        for step, loss in trials[str(seed)].items()
-    }
+    return {float(step): lab.counted(loss) for step, loss in trials[str(seed)].items()}
 
 
 def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
