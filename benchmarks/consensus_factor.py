@@ -64,10 +64,16 @@ def interpolated_score(lab: bench.Lab) -> tuple[np.ndarray, np.ndarray]:
     return np.array([p[0] for p in points]), np.array([p[1] for p in points])
 
 
-def readings(curve: keras_lrfinder.LRFinderResult) -> float:
-    """The log10 of the geometric mean of the readings that `consensus` combines."""
+def readings(curve: keras_lrfinder.LRFinderResult) -> float | None:
+    """The log10 of the geometric mean of the readings that `consensus` combines.
+
+    None where the curve gives no suggestion.
+    """
     unknown = dataclasses.replace(curve, optimizer_kind=None)
-    return math.log10(unknown.suggestion("consensus") / suggest._CONSENSUS_FACTORS[None])
+    try:
+        return math.log10(unknown.suggestion("consensus") / suggest._CONSENSUS_FACTORS[None])
+    except keras_lrfinder.NoSuggestionError:
+        return None
 
 
 @dataclasses.dataclass
@@ -78,37 +84,45 @@ class TaskCurves:
     log_rates: np.ndarray
     scores: np.ndarray
     best: float
-    means: list[float]  # log10 of the consensus mean, one per finder seed
+    untrained: float
+    means: list[float | None]  # log10 of the consensus mean, one per finder seed
+
+    def regret(self, log_rate: float | None) -> float:
+        """The regret at a rate, read off the trainings; with no rate, as the benchmark scores it."""
+        if log_rate is None:
+            return self.untrained / self.best
+        return float(np.interp(log_rate, self.log_rates, self.scores)) / self.best
+
+
+def task_curve(lab: bench.Lab) -> TaskCurves:
+    """What the scans need of one task that suggestion_quality.py has run."""
+    log_rates, scores = interpolated_score(lab)
+    return TaskCurves(
+        lab.task.name,
+        lab.task.split,
+        keras_lrfinder.optimizer_kind(lab.task.optimizer()),
+        log_rates,
+        scores,
+        min(lab.grid().values()),
+        lab.untrained_score(),
+        [readings(lab.curve(bench.DEFAULT_SWEEP, seed)) for seed in bench.FINDER_SEEDS],
+    )
 
 
 def task_curves(cache: bench.Cache) -> list[TaskCurves]:
     """What the scans need of every task that suggestion_quality.py has run."""
-    tasks = []
-    for task in bench.TASKS:
-        if task.name not in cache.data["tasks"]:
-            continue
-        lab = bench.Lab(task, cache)
-        log_rates, scores = interpolated_score(lab)
-        tasks.append(
-            TaskCurves(
-                task.name,
-                task.split,
-                keras_lrfinder.optimizer_kind(task.optimizer()),
-                log_rates,
-                scores,
-                min(lab.grid().values()),
-                [readings(lab.curve(bench.DEFAULT_SWEEP, seed)) for seed in bench.FINDER_SEEDS],
-            )
-        )
-    return tasks
+    return [
+        task_curve(bench.Lab(task, cache))
+        for task in bench.TASKS
+        if task.name in cache.data["tasks"]
+    ]
 
 
 def regrets_at(factor: float, tasks: list[TaskCurves]) -> dict[str, float]:
     """Each task's median regret over finder seeds, at `factor` x the consensus mean."""
     return {
         t.name: statistics.median(
-            float(np.interp(mean + math.log10(factor), t.log_rates, t.scores)) / t.best
-            for mean in t.means
+            t.regret(None if mean is None else mean + math.log10(factor)) for mean in t.means
         )
         for t in tasks
     }

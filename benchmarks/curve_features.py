@@ -98,10 +98,16 @@ def main() -> None:
         lab = bench.Lab(task, cache)
         grid = lab.grid()
         best = math.log10(min(grid, key=grid.get))
-        per_seed = [readings(lab.curve(bench.DEFAULT_SWEEP, seed)) for seed in bench.FINDER_SEEDS]
+        per_seed = [
+            readings(lab.curve(bench.DEFAULT_SWEEP, seed))
+            for seed, mean in zip(bench.FINDER_SEEDS, curves.means)
+            if mean is not None  # no suggestion: `consensus`, and so `knee`, found no basis
+        ]
         row = {name: statistics.median(r[name] for r in per_seed) for name in per_seed[0]}
         row["vs knee"] = best - row["knee"]
-        row["vs consensus mean"] = best - statistics.median(curves.means)
+        row["vs consensus mean"] = best - statistics.median(
+            mean for mean in curves.means if mean is not None
+        )
         row["hindsight regret"] = hindsight_regret(curves)
         rows.append((task, curves.kind, row))
     columns = ("vs knee", "vs consensus mean", "hindsight regret", *FEATURES)

@@ -32,9 +32,10 @@ import statistics
 import time
 from collections.abc import Callable
 
-import numpy as np
 import suggestion_quality as bench
-from consensus_factor import interpolated_score
+from consensus_factor import task_curve
+
+from keras_lrfinder import NoSuggestionError
 
 CACHE = bench.RESULTS / "trial_trainings.json"
 TABLE = bench.RESULTS / "trial_trainings.md"
@@ -65,24 +66,39 @@ def trial_losses(
 
 
 def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
-    """The task's regret at the suggestion and at the rate each length of trials keeps."""
-    log_rates, scores = interpolated_score(lab)
-    best = min(lab.grid().values())
+    """The task's regret at the suggestion and at the rate each length of trials keeps.
 
-    def regret(log_rate: float) -> float:
-        return float(np.interp(log_rate, log_rates, scores)) / best
-
-    suggestions = [lab.curve(bench.DEFAULT_SWEEP, seed).suggestion() for seed in bench.FINDER_SEEDS]
+    A curve with no suggestion has no rate to try either: it scores as the
+    benchmark scores it, as the untrained model.
+    """
+    curves = task_curve(lab)
+    suggestions = [suggestion_or_none(lab, seed) for seed in bench.FINDER_SEEDS]
     row = {
-        "the suggestion, no trials": statistics.median(regret(math.log10(s)) for s in suggestions)
+        "the suggestion, no trials": statistics.median(
+            curves.regret(log10_or_none(s)) for s in suggestions
+        )
     }
     for length in LENGTHS:
         kept = []
         for seed, suggestion in zip(bench.FINDER_SEEDS, suggestions):
+            if suggestion is None:
+                kept.append(curves.regret(None))
+                continue
             losses = trial_losses(lab, cache, length, seed, suggestion)
-            kept.append(regret(math.log10(suggestion) + min(losses, key=losses.get)))
+            kept.append(curves.regret(math.log10(suggestion) + min(losses, key=losses.get)))
         row[f"best of {len(STEPS)} trials, {length}"] = statistics.median(kept)
     return row
+
+
+def suggestion_or_none(lab: bench.Lab, seed: int) -> float | None:
+    try:
+        return lab.curve(bench.DEFAULT_SWEEP, seed).suggestion()
+    except NoSuggestionError:
+        return None
+
+
+def log10_or_none(rate: float | None) -> float | None:
+    return None if rate is None else math.log10(rate)
 
 
 def cost(tasks: list[bench.Task], length: str) -> float:
