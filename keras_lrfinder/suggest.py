@@ -308,8 +308,11 @@ def _usable_curve(learning_rates: ArrayLike, losses: ArrayLike) -> tuple[np.ndar
         raise NoSuggestionError(
             "The loss never falls below its value at the start of the sweep, so no "
             "rate does better than the smallest. Raise `end_lr` if the curve is flat "
-            "to the end; lower `start_lr` if it rises from the start; check that the "
-            "model can learn from the data at all."
+            "to the end; lower `start_lr` if it rises from the start. If it stays flat "
+            "and then blows up, the model learned too little within the sweep to show "
+            "where it learns best: raise `start_lr` to 3 or 4 decades below the blow-up, "
+            "or raise `num_steps`, so that more steps fall on the rates that matter. "
+            "Check, too, that the model can learn from the data at all."
         )
     return rates, values
 

@@ -235,8 +235,9 @@ def test_a_rising_curve_gets_no_suggestion(name):
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_a_flat_curve_gets_no_suggestion(name):
     rates = sweep_learning_rates(1e-7, 10.0, 100)
-    with pytest.raises(NoSuggestionError, match="never falls"):
+    with pytest.raises(NoSuggestionError, match="never falls") as raised:
         RULES[name](rates, np.full(100, 2.5))
+    assert "`start_lr`" in str(raised.value) and "`num_steps`" in str(raised.value)
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
