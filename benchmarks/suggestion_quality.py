@@ -111,12 +111,12 @@ DEFAULT_SWEEP = "300 steps"  # find_lr's default
 # 0.98, find_lr's default when they were first compared (and fastai's); the
 # contenders on 300 steps; on 100 steps with find_lr's smoothing for them
 # (smoothing_for(100)), the default rule and the rules it reads.
-# `knee` and `consensus` read the optimizer's kind; "..., kind unknown" is what
+# `knee` and `consensus` read the optimizer's kind; "... (kind unknown)" is what
 # they give where the kind is unknown (a curve recorded by hand), and what `knee`
 # gave before it read it. CONSENSUS_BEFORE is `consensus` as it was until the
 # held-out 5 tasks were added: `knee` for SGD, as now for adaptive optimizers.
-KNEE_WITHOUT_KIND = "knee, kind unknown"
-CONSENSUS_WITHOUT_KIND = "consensus, kind unknown"
+KNEE_WITHOUT_KIND = "knee (kind unknown)"
+CONSENSUS_WITHOUT_KIND = "consensus (kind unknown)"
 RULES_WITHOUT_KIND = {KNEE_WITHOUT_KIND: "knee", CONSENSUS_WITHOUT_KIND: "consensus"}
 CONSENSUS_BEFORE = "consensus before (knee for SGD)"
 # The candidate that held-out 11 decided on (x0.8 stayed): `consensus` with x1
@@ -2778,9 +2778,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    tasks = [TASKS_BY_NAME[name] for name in args.tasks.split(",")] if args.tasks else TASKS
+    names = args.tasks.split(",") if args.tasks else list(TASKS_BY_NAME)
+    if not set(names) <= set(TASKS_BY_NAME):
+        parser.error(f"--tasks takes names from {list(TASKS_BY_NAME)}. Received: {args.tasks}")
+    tasks = [TASKS_BY_NAME[name] for name in names]
     methods = args.methods.split(",") if args.methods else None
     sweeps = args.sweeps.split(",") if args.sweeps else list(SWEEPS)
+    known = {method for scored in SWEEP_METHODS.values() for method in scored}
+    if methods is not None and not set(methods) <= known:
+        parser.error(f"--methods takes names from {sorted(known)}. Received: {args.methods}")
+    if not set(sweeps) <= set(SWEEPS):
+        parser.error(f"--sweeps takes names from {list(SWEEPS)}. Received: {args.sweeps}")
     cache = Cache(CACHE, args.refresh)
     scores: dict[str, dict[str, dict[str, RuleScore]]] = {sweep: {} for sweep in sweeps}
     grids = {}
