@@ -71,21 +71,21 @@ def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     A curve with no suggestion has no rate to try either: it scores as the
     benchmark scores it, as the untrained model.
     """
-    curves = task_curve(lab)
+    scored = task_curve(lab)
     suggestions = [suggestion_or_none(lab, seed) for seed in bench.FINDER_SEEDS]
     row = {
         "the suggestion, no trials": statistics.median(
-            curves.regret(log10_or_none(s)) for s in suggestions
+            scored.regret(None if s is None else math.log10(s)) for s in suggestions
         )
     }
     for length in LENGTHS:
         kept = []
         for seed, suggestion in zip(bench.FINDER_SEEDS, suggestions):
             if suggestion is None:
-                kept.append(curves.regret(None))
+                kept.append(scored.regret(None))
                 continue
             losses = trial_losses(lab, cache, length, seed, suggestion)
-            kept.append(curves.regret(math.log10(suggestion) + min(losses, key=losses.get)))
+            kept.append(scored.regret(math.log10(suggestion) + min(losses, key=losses.get)))
         row[f"best of {len(STEPS)} trials, {length}"] = statistics.median(kept)
     return row
 
@@ -95,10 +95,6 @@ def suggestion_or_none(lab: bench.Lab, seed: int) -> float | None:
         return lab.curve(bench.DEFAULT_SWEEP, seed).suggestion()
     except NoSuggestionError:
         return None
-
-
-def log10_or_none(rate: float | None) -> float | None:
-    return None if rate is None else math.log10(rate)
 
 
 def cost(tasks: list[bench.Task], length: str) -> float:
