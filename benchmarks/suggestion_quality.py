@@ -755,7 +755,7 @@ def self_attention(steps: int, channels: int, outputs: int) -> Callable[[], kera
 def residual_mlp_with_layernorm(
     inputs: int, outputs: int, width: int = 32, blocks: int = 2
 ) -> Callable[[], keras.Model]:
-    """Pre-norm residual blocks (LayerNorm, Dense with ReLU, Dense) around a width-32 stream."""
+    """Pre-norm residual blocks (LayerNorm, Dense with ReLU, Dense) around a stream `width` wide."""
 
     def build() -> keras.Model:
         features = keras.Input((inputs,))
