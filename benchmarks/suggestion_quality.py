@@ -2873,6 +2873,18 @@ def report(scores, schedule_scores, grids, tasks, cache: Cache, wall_seconds: fl
     return "\n".join(lines) + "\n"
 
 
+def chosen(
+    parser: argparse.ArgumentParser, flag: str, value: str | None, known: list[str]
+) -> list[str]:
+    """The names in `flag`'s comma-separated `value`, or all of `known` without it."""
+    if value is None:
+        return known
+    names = value.split(",")
+    if not set(names) <= set(known):
+        parser.error(f"{flag} takes names from {known}. Received: {value}")
+    return names
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -2887,17 +2899,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    names = args.tasks.split(",") if args.tasks else list(TASKS_BY_NAME)
-    if not set(names) <= set(TASKS_BY_NAME):
-        parser.error(f"--tasks takes names from {list(TASKS_BY_NAME)}. Received: {args.tasks}")
-    tasks = [TASKS_BY_NAME[name] for name in names]
-    methods = args.methods.split(",") if args.methods else None
-    sweeps = args.sweeps.split(",") if args.sweeps else list(SWEEPS)
-    known = {method for scored in SWEEP_METHODS.values() for method in scored}
-    if methods is not None and not set(methods) <= known:
-        parser.error(f"--methods takes names from {sorted(known)}. Received: {args.methods}")
-    if not set(sweeps) <= set(SWEEPS):
-        parser.error(f"--sweeps takes names from {list(SWEEPS)}. Received: {args.sweeps}")
+    tasks = [
+        TASKS_BY_NAME[name] for name in chosen(parser, "--tasks", args.tasks, list(TASKS_BY_NAME))
+    ]
+    every_method = sorted(set().union(*SWEEP_METHODS.values()))
+    methods = chosen(parser, "--methods", args.methods, every_method)
+    sweeps = chosen(parser, "--sweeps", args.sweeps, list(SWEEPS))
     cache = Cache(CACHE, args.refresh)
     scores: dict[str, dict[str, dict[str, RuleScore]]] = {sweep: {} for sweep in sweeps}
     grids = {}
@@ -2906,7 +2913,7 @@ def main(argv: list[str] | None = None) -> None:
         lab = Lab(task, cache)
         grids[task.name] = lab.grid()
         for sweep in sweeps:
-            scored = [m for m in SWEEP_METHODS[sweep] if methods is None or m in methods]
+            scored = [m for m in SWEEP_METHODS[sweep] if m in methods]
             scores[sweep][task.name] = {
                 method: score_rule(lab, sweep, method, grids[task.name]) for method in scored
             }

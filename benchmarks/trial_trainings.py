@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     benchmark = bench.Cache(bench.CACHE, refresh=False)
     cache = bench.Cache(CACHE, refresh=False)
-    names = args.tasks.split(",") if args.tasks else [t.name for t in bench.TASKS]
+    names = bench.chosen(parser, "--tasks", args.tasks, list(bench.TASKS_BY_NAME))
     tasks = [bench.TASKS_BY_NAME[n] for n in names if n in benchmark.data["tasks"]]
     rows = {}
     for task in tasks:
