@@ -2697,25 +2697,39 @@ def suggestion_of(curve: keras_lrfinder.LRFinderResult, method: str) -> float:
     return curve.suggestion(method)
 
 
+def suggestions(lab: Lab, sweep: str, method: str) -> list[float | None]:
+    """The rule's suggestion on each finder seed's curve; None where it gives none."""
+    found: list[float | None] = []
+    for seed in FINDER_SEEDS:
+        try:
+            found.append(suggestion_of(lab.curve(sweep, seed), method))
+        except NoSuggestionError:
+            found.append(None)
+    return found
+
+
+def median_regret(
+    lab: Lab, found: list[float | None], best: float, seeds: tuple[int, ...] = TRAINING_SEEDS
+) -> float:
+    """The median over finder seeds of the score at each suggestion over `best`.
+
+    A curve with no suggestion scores as a blown-up run.
+    """
+    return statistics.median(
+        (lab.untrained_score() if s is None else lab.score(s, seeds)) / best for s in found
+    )
+
+
 def score_rule(lab: Lab, sweep: str, method: str, grid: dict[float, float]) -> RuleScore:
     best_lr = min(grid, key=grid.get)
     best = grid[best_lr]
-    regrets, logs = [], []
-    failures = 0
-    for seed in FINDER_SEEDS:
-        try:
-            suggestion = suggestion_of(lab.curve(sweep, seed), method)
-        except NoSuggestionError:
-            failures += 1
-            regrets.append(lab.untrained_score() / best)
-            continue
-        regrets.append(lab.score(suggestion) / best)
-        logs.append(math.log10(suggestion))
+    found = suggestions(lab, sweep, method)
+    logs = [math.log10(s) for s in found if s is not None]
     return RuleScore(
-        regret=statistics.median(regrets),
+        regret=median_regret(lab, found, best),
         spread=float(np.std(logs)) if len(logs) > 1 else math.nan,
         distance=statistics.median(logs) - math.log10(best_lr) if logs else math.nan,
-        failures=failures,
+        failures=found.count(None),
     )
 
 

@@ -35,8 +35,6 @@ from collections.abc import Callable
 import suggestion_quality as bench
 from consensus_factor import task_curve
 
-from keras_lrfinder import NoSuggestionError
-
 CACHE = bench.RESULTS / "trial_trainings.json"
 TABLE = bench.RESULTS / "trial_trainings.md"
 COMMAND = "KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/trial_trainings.py"
@@ -72,7 +70,7 @@ def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     benchmark scores it, as the untrained model.
     """
     scored = task_curve(lab)
-    suggestions = [suggestion_or_none(lab, seed) for seed in bench.FINDER_SEEDS]
+    suggestions = bench.suggestions(lab, bench.DEFAULT_SWEEP, bench.DEFAULT_METHOD)
     row = {
         "the suggestion, no trials": statistics.median(
             scored.regret(None if s is None else math.log10(s)) for s in suggestions
@@ -88,13 +86,6 @@ def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
             kept.append(scored.regret(math.log10(suggestion) + min(losses, key=losses.get)))
         row[f"best of {len(STEPS)} trials, {length}"] = statistics.median(kept)
     return row
-
-
-def suggestion_or_none(lab: bench.Lab, seed: int) -> float | None:
-    try:
-        return lab.curve(bench.DEFAULT_SWEEP, seed).suggestion()
-    except NoSuggestionError:
-        return None
 
 
 def cost(tasks: list[bench.Task], length: str) -> float:
