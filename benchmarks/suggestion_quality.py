@@ -55,8 +55,9 @@ it stayed), the held-out 12 tasks (the same, after the held-out 11
 results), the held-out 13 tasks (the same, after the held-out 12 results,
 with the first model families beyond MLPs, CNNs, RNNs and linear models),
 the held-out 14 tasks (the same, after the held-out 13 results), the
-held-out 15 tasks (the same, after the held-out 14 results), the
-never-seen ones (held-out 5 to 15) and all. Per task and
+held-out 15 tasks (the same, after the held-out 14 results), the held-out
+16 tasks (the same, after the held-out 15 results), the never-seen ones
+(held-out 5 to 16) and all. Per task and
 schedule: the regret as above, and the ratio of its score to the constant
 rate's at the same curve's suggestion, both on the schedule comparison's
 training seeds.
@@ -151,7 +152,7 @@ LearningRate = float | LearningRateSchedule
 @dataclasses.dataclass(frozen=True)
 class Task:
     name: str
-    split: str  # "tuning", "held-out", or "held-out 2" to "held-out 15"
+    split: str  # "tuning", "held-out", or "held-out 2" to "held-out 16"
     description: str
     make_data: Callable[[np.random.Generator], Data]
     build_model: Callable[[], keras.Model]
@@ -2261,6 +2262,115 @@ TASKS += [
         -2.5,
     ),
 ]
+# Written after the held-out 15 results, with no rule changed since, and
+# committed before any of them ran, with three predictions from the tasks
+# before: over the round `consensus` has a lower median and a lower worst
+# regret than `valley` (as in the last two rounds), a lower worst regret than
+# `minimum`, and a worst regret of at most 1.30, the target (met in
+# the held-out 13 and 15 rounds, missed in the held-out 14). The round fills
+# gaps in what the tasks before covered: plain SGD on sequence models,
+# Lion beyond an MLP, a batch of 256. No rule changes on them.
+TASKS += [
+    Task(
+        "lstm-sgd-counting",
+        "held-out 16",
+        "LSTM 16, plain SGD, token counting regression, target noise",
+        counting,
+        lstm,
+        keras.optimizers.SGD,
+        "mse",
+        32,
+        5,
+        -1.0,
+    ),
+    Task(
+        "conv1d-sgd-frequencies",
+        "held-out 16",
+        "Conv1D 16, plain SGD, which of 4 frequencies a noisy 4-channel signal has, "
+        "5% label noise",
+        frequencies,
+        conv1d,
+        keras.optimizers.SGD,
+        CROSS_ENTROPY,
+        32,
+        5,
+        -1.0,
+    ),
+    Task(
+        "embedding-sgdm-sentiment",
+        "held-out 16",
+        "averaged token embeddings, SGD momentum 0.9, sign of a weighted token sum, "
+        "5% label noise",
+        token_sentiment,
+        embedding_bag(20, 40, 2),
+        lambda: keras.optimizers.SGD(momentum=0.9),
+        CROSS_ENTROPY,
+        32,
+        5,
+        -1.5,
+    ),
+    Task(
+        "gru-lion-echo",
+        "held-out 16",
+        "GRU 16, Lion, a delayed echo regression over 20 steps, target noise",
+        delayed_echo,
+        gru(20, 3, 1),
+        keras.optimizers.Lion,
+        "mse",
+        32,
+        5,
+        -3.0,
+    ),
+    Task(
+        "attention-rmsprop-bursts",
+        "held-out 16",
+        "self-attention block with LayerNorm, RMSprop, how many bursts a 4-channel signal "
+        "holds, 5% label noise",
+        bursts,
+        self_attention(32, 4, 4),
+        keras.optimizers.RMSprop,
+        CROSS_ENTROPY,
+        32,
+        5,
+        -2.5,
+    ),
+    Task(
+        "mlp-adam-spirals-batch256",
+        "held-out 16",
+        "MLP 64-64, Adam, 3 spirals, 10% label noise, batch 256",
+        spirals,
+        mlp(2, 3),
+        keras.optimizers.Adam,
+        CROSS_ENTROPY,
+        256,
+        30,
+        -2.0,
+    ),
+    Task(
+        "cnn-nadam-textures",
+        "held-out 16",
+        "CNN 8-16, Nadam, stripes or checkerboard in noise, 10% label noise",
+        textures,
+        cnn,
+        keras.optimizers.Nadam,
+        CROSS_ENTROPY,
+        64,
+        5,
+        -2.5,
+    ),
+    Task(
+        "resnet-ln-adagrad-rings",
+        "held-out 16",
+        "residual MLP with LayerNorm, Adagrad, two noisy concentric rings, 10% label noise",
+        rings,
+        residual_mlp_with_layernorm(2, 2),
+        keras.optimizers.Adagrad,
+        CROSS_ENTROPY,
+        32,
+        5,
+        -1.5,
+    ),
+]
 TASKS_BY_NAME = {task.name: task for task in TASKS}
 
 
@@ -2735,7 +2845,7 @@ def score_rule(lab: Lab, sweep: str, method: str, grid: dict[float, float]) -> R
 
 # The rounds no choice of the default rule, as it now stands, was made on
 # (held-out 5 was written before its SGD factor was chosen, and not looked at).
-NEVER_SEEN_SPLITS = tuple(f"held-out {round_}" for round_ in range(5, 16))
+NEVER_SEEN_SPLITS = tuple(f"held-out {round_}" for round_ in range(5, 17))
 NEVER_SEEN_LABEL = f"never seen ({NEVER_SEEN_SPLITS[0]} to {NEVER_SEEN_SPLITS[-1]})"
 
 
