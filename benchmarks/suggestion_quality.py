@@ -2967,6 +2967,7 @@ def report(scores, schedule_scores, grids, tasks, cache: Cache, wall_seconds: fl
         "with LayerNorm). "
         "Held-out 14 tasks: the same, after the held-out 13 results. "
         "Held-out 15 tasks: the same, after the held-out 14 results. "
+        "Held-out 16 tasks: the same, after the held-out 15 results. "
         f"{NEVER_SEEN_LABEL.capitalize()}: the rounds that no choice of "
         "the default rule, as it now stands, was made on. "
         f"`{CONSENSUS_BEFORE}`: `consensus` until then. "
