@@ -32,9 +32,8 @@ suggestion_quality.py first: tasks it has not run are left out.
 
 from __future__ import annotations
 
-import argparse
-import statistics
 
+import regret_report
 import suggestion_quality as bench
 
 CACHE = bench.RESULTS / "grid_noise.json"
@@ -45,12 +44,11 @@ METHODS = ("consensus", "valley", "minimum")
 TARGET = 1.3  # the issue's worst regret; the report counts the tasks above it
 
 
-def task_row(task: bench.Task, benchmark: bench.Cache, cache: bench.Cache) -> dict[str, float]:
+def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     """The grid's own regret on fresh seeds, and each rule's regret on both sets of seeds."""
-    lab = bench.Lab(task, benchmark)
     grid = lab.grid()
     best_rate = min(grid, key=grid.get)
-    fresh = bench.Lab(task, cache)
+    fresh = bench.Lab(lab.task, cache)
     # Both labs score a blown-up run as the same untrained model.
     fresh.entry.setdefault("untrained", lab.untrained_score())
     fresh_best = fresh.score(best_rate, FRESH_SEEDS)
@@ -62,14 +60,7 @@ def task_row(task: bench.Task, benchmark: bench.Cache, cache: bench.Cache) -> di
     return row
 
 
-def report(rows: dict[str, dict[str, float]], tasks: list[bench.Task], cache: bench.Cache) -> str:
-    columns = list(next(iter(rows.values())))
-    last_round = bench.TASKS[-1].split
-    groups = {
-        "all": tasks,
-        bench.NEVER_SEEN_LABEL: [t for t in tasks if t.split in bench.NEVER_SEEN_SPLITS],
-        last_round: [t for t in tasks if t.split == last_round],
-    }
+def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache) -> str:
     lines = [
         "# The grid search's luck: its best rate trained again on fresh seeds",
         "",
@@ -82,39 +73,19 @@ def report(rows: dict[str, dict[str, float]], tasks: list[bench.Task], cache: be
         f"| tasks | regret of | median | mean | worst | worst task | tasks above {TARGET} |",
         "|---|---|---|---|---|---|---|",
     ]
-    for label, group in groups.items():
-        if not group:
-            continue
-        for column in columns:
-            by_task = {t.name: rows[t.name][column] for t in group}
-            worst = max(by_task, key=by_task.get)
-            lines.append(
-                f"| {label} ({len(group)} tasks) | {column} "
-                f"| {statistics.median(by_task.values()):.3f} "
-                f"| {statistics.mean(by_task.values()):.3f} | {by_task[worst]:.3f} | {worst} "
-                f"| {sum(r > TARGET for r in by_task.values())} |"
-            )
-    lines += ["", "| task | split | " + " | ".join(columns) + " |"]
-    lines.append("|---|---|" + "---|" * len(columns))
-    for task in tasks:
-        cells = " | ".join(f"{rows[task.name][c]:.3f}" for c in columns)
-        lines.append(f"| {task.name} | {task.split} | {cells} |")
+    for label, group in regret_report.groups(tasks).items():
+        if group:
+            lines += [
+                regret_report.summary_row(label, group, column, regrets, TARGET)
+                for column, regrets in regret_report.by_column(rows).items()
+            ]
+    lines += ["", *regret_report.per_task_table(rows, tasks)]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", help="comma-separated task names (default: all)")
-    args = parser.parse_args(argv)
-    benchmark = bench.Cache(bench.CACHE, refresh=False)
-    cache = bench.Cache(CACHE, refresh=False)
-    names = bench.chosen(parser, "--tasks", args.tasks, list(bench.TASKS_BY_NAME))
-    tasks = [bench.TASKS_BY_NAME[n] for n in names if n in benchmark.data["tasks"]]
-    rows = {task.name: task_row(task, benchmark, cache) for task in tasks}
-    table = report(rows, tasks, cache)
-    print(table)
-    if not args.tasks:
-        TABLE.write_text(table)
+    description = __doc__.splitlines()[0]
+    regret_report.run(argv, description, CACHE, TABLE, task_row, report)
 
 
 if __name__ == "__main__":

@@ -26,12 +26,12 @@ suggestion_quality.py first: tasks it has not run are left out.
 
 from __future__ import annotations
 
-import argparse
 import math
 import statistics
 import time
 from collections.abc import Callable
 
+import regret_report
 import suggestion_quality as bench
 from consensus_factor import task_curve
 
@@ -93,14 +93,7 @@ def cost(tasks: list[bench.Task], length: str) -> float:
     return statistics.median(len(STEPS) * LENGTHS[length](task) / task.epochs for task in tasks)
 
 
-def report(rows: dict[str, dict[str, float]], tasks: list[bench.Task], cache: bench.Cache) -> str:
-    variants = list(next(iter(rows.values())))
-    last_round = bench.TASKS[-1].split
-    groups = {
-        "all": tasks,
-        bench.NEVER_SEEN_LABEL: [t for t in tasks if t.split in bench.NEVER_SEEN_SPLITS],
-        last_round: [t for t in tasks if t.split == last_round],
-    }
+def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache) -> str:
     lines = [
         "# Trial trainings around the suggestion",
         "",
@@ -114,43 +107,21 @@ def report(rows: dict[str, dict[str, float]], tasks: list[bench.Task], cache: be
         f"| tasks above {HIGH_REGRET} | cost (full trainings) |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for label, group in groups.items():
+    for label, group in regret_report.groups(tasks).items():
         if not group:
             continue
-        for variant in variants:
-            by_task = {t.name: rows[t.name][variant] for t in group}
-            worst = max(by_task, key=by_task.get)
+        for variant, regrets in regret_report.by_column(rows).items():
             length = variant.rpartition(", ")[2]
             spent = f"{cost(group, length):.1f}" if length in LENGTHS else "0"
-            lines.append(
-                f"| {label} ({len(group)} tasks) | {variant} "
-                f"| {statistics.median(by_task.values()):.3f} "
-                f"| {statistics.mean(by_task.values()):.3f} | {by_task[worst]:.3f} | {worst} "
-                f"| {sum(r > HIGH_REGRET for r in by_task.values())} | {spent} |"
-            )
-    lines += ["", "| task | split | " + " | ".join(variants) + " |"]
-    lines.append("|---|---|" + "---|" * len(variants))
-    for task in tasks:
-        cells = " | ".join(f"{rows[task.name][v]:.3f}" for v in variants)
-        lines.append(f"| {task.name} | {task.split} | {cells} |")
+            row = regret_report.summary_row(label, group, variant, regrets, HIGH_REGRET)
+            lines.append(f"{row} {spent} |")
+    lines += ["", *regret_report.per_task_table(rows, tasks)]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", help="comma-separated task names (default: all)")
-    args = parser.parse_args(argv)
-    benchmark = bench.Cache(bench.CACHE, refresh=False)
-    cache = bench.Cache(CACHE, refresh=False)
-    names = bench.chosen(parser, "--tasks", args.tasks, list(bench.TASKS_BY_NAME))
-    tasks = [bench.TASKS_BY_NAME[n] for n in names if n in benchmark.data["tasks"]]
-    rows = {}
-    for task in tasks:
-        rows[task.name] = regrets(bench.Lab(task, benchmark), cache)
-    table = report(rows, tasks, cache)
-    print(table)
-    if not args.tasks:
-        TABLE.write_text(table)
+    description = __doc__.splitlines()[0]
+    regret_report.run(argv, description, CACHE, TABLE, regrets, report)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,87 @@
+"""What the scripts that read suggestion_quality.py's cache share: their main, their tables."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+
+import suggestion_quality as bench
+
+Rows = dict[str, dict[str, float]]  # {task name: {column: value}}
+
+
+def run(
+    argv: list[str] | None,
+    description: str,
+    cache_path: Path,
+    table_path: Path,
+    task_row: Callable[[bench.Lab, bench.Cache], dict[str, float]],
+    report: Callable[[Rows, list[bench.Task], bench.Cache], str],
+) -> None:
+    """A script's main: a row per task that suggestion_quality.py has run, then its report.
+
+    `task_row` computes through its own cache at `cache_path`; the report goes
+    to stdout, and, unless `--tasks` limits the run, to `table_path`.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--tasks", help="comma-separated task names (default: all)")
+    args = parser.parse_args(argv)
+    benchmark = bench.Cache(bench.CACHE, refresh=False)
+    cache = bench.Cache(cache_path, refresh=False)
+    tasks = reported_tasks(parser, args.tasks, benchmark)
+    rows = {task.name: task_row(bench.Lab(task, benchmark), cache) for task in tasks}
+    table = report(rows, tasks, cache)
+    print(table)
+    if not args.tasks:
+        table_path.write_text(table)
+
+
+def reported_tasks(
+    parser: argparse.ArgumentParser, names: str | None, benchmark: bench.Cache
+) -> list[bench.Task]:
+    """The tasks `--tasks` names (all by default) that suggestion_quality.py has run."""
+    chosen = bench.chosen(parser, "--tasks", names, list(bench.TASKS_BY_NAME))
+    return [bench.TASKS_BY_NAME[n] for n in chosen if n in benchmark.data["tasks"]]
+
+
+def groups(tasks: list[bench.Task]) -> dict[str, list[bench.Task]]:
+    """All the tasks, the never-seen ones and the last round's, as labelled in the tables."""
+    last_round = bench.TASKS[-1].split
+    return {
+        "all": tasks,
+        bench.NEVER_SEEN_LABEL: [t for t in tasks if t.split in bench.NEVER_SEEN_SPLITS],
+        last_round: [t for t in tasks if t.split == last_round],
+    }
+
+
+def summary_row(
+    label: str, group: list[bench.Task], column: str, regrets: dict[str, float], above: float
+) -> str:
+    """`| label (n tasks) | column | median | mean | worst | worst task | tasks above |`."""
+    by_task = {t.name: regrets[t.name] for t in group}
+    worst = max(by_task, key=by_task.get)
+    return (
+        f"| {label} ({len(group)} tasks) | {column} "
+        f"| {statistics.median(by_task.values()):.3f} "
+        f"| {statistics.mean(by_task.values()):.3f} | {by_task[worst]:.3f} | {worst} "
+        f"| {sum(r > above for r in by_task.values())} |"
+    )
+
+
+def by_column(rows: Rows) -> dict[str, dict[str, float]]:
+    """Rows of {column: value} by task name, turned into {column: {task name: value}}."""
+    columns = next(iter(rows.values()))
+    return {column: {name: row[column] for name, row in rows.items()} for column in columns}
+
+
+def per_task_table(rows: Rows, tasks: list[bench.Task]) -> list[str]:
+    """A row per task, a column per key of its row."""
+    columns = list(rows[tasks[0].name])
+    lines = ["| task | split | " + " | ".join(columns) + " |"]
+    lines.append("|---|---|" + "---|" * len(columns))
+    for task in tasks:
+        cells = " | ".join(f"{rows[task.name][c]:.3f}" for c in columns)
+        lines.append(f"| {task.name} | {task.split} | {cells} |")
+    return lines
