@@ -216,18 +216,16 @@ def consensus(
     of its first 20, where every factor from 0.56 to 1 did about as well;
     2.2 on its first 10 SGD tasks, the middle of the factors (2 to 2.5) whose
     worst regret there stays under 1.3 (leaving each task out in turn, the
-    other nine pick 2.24 for 8 of the 10). On the 90 tasks written after,
-    with 28 SGD ones, its median regret was 1.035 and its worst 1.63 (on a
+    other nine pick 2.24 for 8 of the 10). On the 98 tasks written after,
+    with 36 SGD ones, its median regret was 1.035 and its worst 1.63 (on a
     self-attention model that learns only above a threshold rate, and
-    unsteadily there). The last eight of them were its worst round (median
-    1.096, worst 1.50): on their three SGD tasks, plain SGD on an LSTM and a
-    Conv1D and SGD with momentum on token embeddings, the suggestion sat
-    0.14 to 1.21 decades above the best rate, and over all 38 SGD tasks a
-    factor of about 1.6 now does as well as 2.2 in the worst case and a
-    little better on average. Eight earlier ones were written to decide
-    between x0.8 and x1 for adaptive optimizers, by a rule fixed before they
-    ran (x1 if its median and worst regret on them were no higher); x1's
-    worst was higher, so x0.8 stayed. An unknown kind gets no correction.
+    unsteadily there). Two rounds of eight of them were written to decide
+    a factor, each by a rule fixed before they ran: x1 replacing x0.8 for
+    adaptive optimizers, and, after a round whose three SGD tasks the
+    suggestion overshot by 0.14 to 1.21 decades, x1.78 replacing x2.2 for
+    SGD, on eight SGD tasks; either would replace the factor if its median
+    and worst regret there were no higher. Both had the higher worst, so
+    both factors stayed. An unknown kind gets no correction.
     It moves more between runs than `knee`, as it inherits some of the
     spread of `valley` and `minimum`, and less than either of them.
     """
@@ -262,10 +260,10 @@ def suggest_range(
     so the peak can be higher than a constant rate), but never above the
     rate of the lowest loss, past which the loss rises. `base_lr` is a
     quarter of `max_lr`, the lower bound Smith (2015, section 3.3) gives for
-    cyclical rates. In benchmarks/suggestion_quality.py (124 tasks, 300-step
+    cyclical rates. In benchmarks/suggestion_quality.py (132 tasks, 300-step
     range tests), one-cycle training peaking at this `max_lr` beat the
-    constant rate of `suggestion()` on 90 tasks (median loss 0.96 times its
-    loss), 75 of them among the 104 tasks written after this peak was chosen;
+    constant rate of `suggestion()` on 92 tasks (median loss 0.97 times its
+    loss), 77 of them among the 112 tasks written after this peak was chosen;
     it lost by a factor of 3.5 on a model that learns only above a
     threshold rate, below which its warm-up and annealing spend most steps.
     Peaking at a third of the rate of the lowest loss, chosen first on 14
