@@ -32,7 +32,6 @@ suggestion_quality.py first: tasks it has not run are left out.
 
 from __future__ import annotations
 
-
 import regret_report
 import suggestion_quality as bench
 

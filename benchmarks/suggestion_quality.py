@@ -2924,9 +2924,9 @@ def suggestion_of(curve: keras_lrfinder.LRFinderResult, method: str) -> float:
     if method == CONSENSUS_SGD_CANDIDATE:
         if curve.optimizer_kind != "sgd":
             return curve.suggestion("consensus")
-        rates, _ = _usable_curve(curve.learning_rates, curve.smoothed_losses)
-        mean = suggestion_of(curve, CONSENSUS_WITHOUT_KIND)
-        return float(np.clip(SGD_CANDIDATE_FACTOR * mean, rates[0], rates[-1]))
+        return suggest._scaled_consensus(
+            curve.learning_rates, curve.smoothed_losses, SGD_CANDIDATE_FACTOR
+        )
     return curve.suggestion(method)
 
 

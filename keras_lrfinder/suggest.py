@@ -230,11 +230,19 @@ def consensus(
     spread of `valley` and `minimum`, and less than either of them.
     """
     validate_optimizer_kind(optimizer_kind)
+    return _scaled_consensus(learning_rates, losses, _CONSENSUS_FACTORS[optimizer_kind])
+
+
+def _scaled_consensus(learning_rates: ArrayLike, losses: ArrayLike, factor: float) -> float:
+    """`factor` times the geometric mean of `consensus`'s readings, kept inside the sweep.
+
+    Apart from `consensus` so that the benchmark can score other factors.
+    """
     readings = [knee(learning_rates, losses), valley(learning_rates, losses)]
     with contextlib.suppress(NoSuggestionError):
         readings.append(minimum(learning_rates, losses))
     rates, _ = _usable_curve(learning_rates, losses)
-    suggestion = _CONSENSUS_FACTORS[optimizer_kind] * np.exp(np.mean(np.log(readings)))
+    suggestion = factor * np.exp(np.mean(np.log(readings)))
     return float(np.clip(suggestion, rates[0], rates[-1]))
 
 
