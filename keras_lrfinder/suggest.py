@@ -241,6 +241,16 @@ def _scaled_consensus(learning_rates: ArrayLike, losses: ArrayLike, factor: floa
     readings = [knee(learning_rates, losses), valley(learning_rates, losses)]
     with contextlib.suppress(NoSuggestionError):
         readings.append(minimum(learning_rates, losses))
+    return _scaled_geometric_mean(readings, learning_rates, losses, factor)
+
+
+def _scaled_geometric_mean(
+    readings: Sequence[float], learning_rates: ArrayLike, losses: ArrayLike, factor: float
+) -> float:
+    """`factor` times the geometric mean of `readings`, kept inside the usable curve.
+
+    Apart from `_scaled_consensus` so that the benchmark can score other readings.
+    """
     rates, _ = _usable_curve(learning_rates, losses)
     suggestion = factor * np.exp(np.mean(np.log(readings)))
     return float(np.clip(suggestion, rates[0], rates[-1]))
