@@ -50,17 +50,21 @@ LENGTHS: dict[str, Callable[[bench.Task], int]] = {
 def trial_losses(
     lab: bench.Lab, cache: bench.Cache, length: str, seed: int, suggestion: float
 ) -> dict[float, float]:
-    """Validation loss of each trial rate's training, keyed by its step in STEPS."""
+    """Validation loss of each trial rate's training, keyed by its step in STEPS.
+
+    Cached by seed and suggestion, so that a change of the rule trains its new suggestions.
+    """
     trials = cache.data["tasks"].setdefault(lab.task.name, {}).setdefault(length, {})
-    if str(seed) not in trials:
+    key = f"{seed} at {bench.lr_key(suggestion)}"
+    if key not in trials:
         started = time.perf_counter()
         epochs = LENGTHS[length](lab.task)
-        trials[str(seed)] = {
+        trials[key] = {
             str(step): lab.trainer.train(suggestion * 10**step, seed, epochs) for step in STEPS
         }
         cache.add_compute(time.perf_counter() - started, schedule=False)
         cache.save()
-    return {float(step): lab.counted(loss) for step, loss in trials[str(seed)].items()}
+    return {float(step): lab.counted(loss) for step, loss in trials[key].items()}
 
 
 def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:

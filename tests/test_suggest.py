@@ -116,15 +116,33 @@ def test_consensus_is_the_geometric_mean_of_three_rules_times_a_factor_for_the_o
     )
 
 
-def test_consensus_averages_knee_and_valley_where_minimum_has_no_reading():
+def test_consensus_reads_valley_alone_where_minimum_has_no_reading():
     # The lowest loss, less than a decade into the usable curve: no tenth of it in the sweep.
     rates, losses = typical_curve(best_lr=1e-6)
     with pytest.raises(NoSuggestionError):
         suggest.minimum(rates, losses)
-    readings = [suggest.knee(rates, losses), suggest.valley(rates, losses)]
     assert suggest.consensus(rates, losses, "adaptive") == pytest.approx(
-        max(0.8 * geometric_mean(readings), _usable_curve(rates, losses)[0][0]), rel=1e-12
+        max(0.8 * suggest.valley(rates, losses), _usable_curve(rates, losses)[0][0]), rel=1e-12
     )
+
+
+def flat_curve_with_an_early_dip():
+    """Flat but for a fall of 1% from 1e-3 to 1e-1, then a blow-up; a deeper dip at 1e-6."""
+    rates = sweep_learning_rates(1e-7, 10.0, 300)
+    position = np.log10(rates)
+    fall = 0.01 * np.clip((position + 3) / 2, 0, 1)
+    losses = 1.0 - fall + 0.02 * np.exp(4 * np.clip(position, None, 3))
+    losses[(rates > 1e-6) & (rates < 2e-6)] -= 0.03
+    return rates, smooth(losses, 0.98)
+
+
+def test_consensus_ignores_a_dip_at_the_start_of_a_flat_curve():
+    rates, losses = flat_curve_with_an_early_dip()
+    with pytest.raises(NoSuggestionError, match="less than a decade"):
+        suggest.minimum(rates, losses)
+    assert suggest.knee(rates, losses) < 1e-5  # the knee of the dip
+    assert 1e-3 < suggest.valley(rates, losses) < 1e-1  # on the fall
+    assert suggest.consensus(rates, losses) == pytest.approx(suggest.valley(rates, losses))
 
 
 def test_consensus_refuses_an_unknown_kind_of_optimizer():
