@@ -3181,7 +3181,10 @@ def suggestion_of(curve: keras_lrfinder.LRFinderResult, method: str) -> float:
             suggest.minimum(learning_rates, losses)
         except NoSuggestionError:
             factor = suggest._CONSENSUS_FACTORS[curve.optimizer_kind]
-            readings = [suggest.knee(learning_rates, losses), suggest.valley(learning_rates, losses)]
+            readings = [
+                suggest.knee(learning_rates, losses),
+                suggest.valley(learning_rates, losses),
+            ]
             return suggest._scaled_geometric_mean(readings, learning_rates, losses, factor)
         return curve.suggestion("consensus")
     return curve.suggestion(method)
