@@ -88,6 +88,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,6 +102,9 @@ import keras_lrfinder  # noqa: E402
 from keras_lrfinder import NoSuggestionError, suggest  # noqa: E402
 from keras_lrfinder.state import TrainingState  # noqa: E402
 from keras_lrfinder.suggest import DEFAULT_METHOD, RULES, _usable_curve  # noqa: E402
+
+# The benchmark reads every curve on purpose, the rough ones included.
+warnings.filterwarnings("ignore", "The loss is lowest", UserWarning)
 
 RESULTS = Path(__file__).parent / "results"
 CACHE = RESULTS / "suggestion_quality.json"

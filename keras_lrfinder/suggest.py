@@ -15,7 +15,9 @@ first value, no rate beats the smallest one and every rule raises
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Literal
 
@@ -186,6 +188,9 @@ def _last_crossing(fall: np.ndarray, level: float) -> float:
 
 
 _CONSENSUS_FACTORS: dict[str | None, float] = {"adaptive": 0.8, "sgd": 2.2, None: 1.0}
+# How many decades the usable curve must span for a lowest loss in its first decade to
+# mean a dip at the start of a flat curve rather than a fall.
+_WIDE_SWEEP_DECADES = 3
 
 
 def consensus(
@@ -194,9 +199,13 @@ def consensus(
     """The geometric mean of three readings of the curve, times a factor for the optimizer.
 
     The readings are `knee` without the optimizer's kind, `valley` and
-    `minimum`; where `minimum` has none (the lowest loss lies less than a
-    decade into the sweep) `valley` alone is read. The factor is 0.8 for
-    `optimizer_kind="adaptive"`, 2.2 for `"sgd"` and 1 for an unknown kind.
+    `minimum`. Where the lowest loss lies less than a decade into a curve
+    that spans three decades or more (as the default sweep's eight do;
+    `minimum` then has no reading), `valley` alone is read, with a warning
+    that the suggestion is a rough guess; on a narrower curve, or a linear
+    sweep, where `minimum` has none the other two are averaged. The factor
+    is 0.8 for `optimizer_kind="adaptive"`, 2.2 for `"sgd"` and 1 for an
+    unknown kind.
 
     Why: on the tasks of benchmarks/suggestion_quality.py the best constant
     rate sits anywhere from 1.6 decades below the knee to 2 above it, and
@@ -238,7 +247,9 @@ def consensus(
     `valley` there if its mean spread over them is lower and its median
     and worst regret no higher. It was: median 1.39 against 1.49, worst
     2.20 against 4.56 and spread 0.76 against 0.91 decades, on tasks where
-    every rule does badly. Over all 148 tasks of the benchmark it moves
+    every rule does badly. On a curve of less than three decades (a linear
+    sweep puts all but its first tenth within one) the first decade is much
+    of the curve, not its start, so there nothing changed. Over all 148 tasks of the benchmark it moves
     less between runs than any of its readings (a mean spread of 0.149
     decades, against 0.153 for `valley`, 0.213 for `minimum` and 0.220
     for `knee`).
@@ -252,13 +263,27 @@ def _scaled_consensus(learning_rates: ArrayLike, losses: ArrayLike, factor: floa
 
     Apart from `consensus` so that the benchmark can score other factors.
     """
-    try:
-        lowest_tenth = minimum(learning_rates, losses)
-    except NoSuggestionError:
+    rates, values = _usable_curve(learning_rates, losses)
+    lowest = float(rates[np.argmin(values)])
+    if lowest < 10 * rates[0] and rates[-1] >= 10**_WIDE_SWEEP_DECADES * rates[0]:
+        _warn_of_a_lowest_loss_at_the_start(lowest)
         readings = [valley(learning_rates, losses)]
     else:
-        readings = [knee(learning_rates, losses), valley(learning_rates, losses), lowest_tenth]
+        readings = [knee(learning_rates, losses), valley(learning_rates, losses)]
+        with contextlib.suppress(NoSuggestionError):
+            readings.append(minimum(learning_rates, losses))
     return _scaled_geometric_mean(readings, learning_rates, losses, factor)
+
+
+def _warn_of_a_lowest_loss_at_the_start(lowest: float) -> None:
+    warnings.warn(
+        f"The loss is lowest at lr={lowest:.3g}, less than a decade into the sweep, so the "
+        "suggestion reads `valley` alone and is a rough guess. Look at the plot: if the "
+        "loss falls from the start, lower `start_lr`; if it hardly falls before it blows "
+        "up, try a few rates around the suggestion, or sweep again with more `num_steps` "
+        "from 3 or 4 decades below the blow-up.",
+        stacklevel=4,
+    )
 
 
 def _scaled_geometric_mean(

@@ -158,6 +158,7 @@ def test_plot_does_not_show_unless_asked(monkeypatch):
     assert shown == [True]
 
 
+@pytest.mark.filterwarnings("ignore:The loss is lowest:UserWarning")
 @settings(max_examples=60, deadline=None)
 @given(
     losses=arrays(

@@ -1,5 +1,6 @@
 import functools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -121,7 +122,9 @@ def test_consensus_reads_valley_alone_where_minimum_has_no_reading():
     rates, losses = typical_curve(best_lr=1e-6)
     with pytest.raises(NoSuggestionError):
         suggest.minimum(rates, losses)
-    assert suggest.consensus(rates, losses, "adaptive") == pytest.approx(
+    with pytest.warns(UserWarning, match="reads `valley` alone"):
+        suggestion = suggest.consensus(rates, losses, "adaptive")
+    assert suggestion == pytest.approx(
         max(0.8 * suggest.valley(rates, losses), _usable_curve(rates, losses)[0][0]), rel=1e-12
     )
 
@@ -142,7 +145,31 @@ def test_consensus_ignores_a_dip_at_the_start_of_a_flat_curve():
         suggest.minimum(rates, losses)
     assert suggest.knee(rates, losses) < 1e-5  # the knee of the dip
     assert 1e-3 < suggest.valley(rates, losses) < 1e-1  # on the fall
-    assert suggest.consensus(rates, losses) == pytest.approx(suggest.valley(rates, losses))
+    with pytest.warns(UserWarning, match=r"lowest at lr=1\.\d+e-06.*a rough guess"):
+        suggestion = suggest.consensus(rates, losses)
+    assert suggestion == pytest.approx(suggest.valley(rates, losses))
+
+
+def test_consensus_warns_only_where_the_lowest_loss_is_at_the_start():
+    rates, losses = typical_curve()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        suggest.consensus(rates, smooth(losses, 0.98), "sgd")
+
+
+def test_consensus_averages_knee_and_valley_on_a_linear_sweep():
+    # Every rate of a linear sweep but its first tenth lies within a decade of its end.
+    rates = sweep_learning_rates(1e-7, 10.0, 100, "linear")
+    losses = 1 + (rates - 3) ** 2 / 10
+    with pytest.raises(NoSuggestionError):
+        suggest.minimum(rates, losses)
+    readings = [suggest.knee(rates, losses), suggest.valley(rates, losses)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        suggestion = suggest.consensus(rates, losses, "sgd")
+    assert suggestion == pytest.approx(
+        min(2.2 * geometric_mean(readings), _usable_curve(rates, losses)[0][-1]), rel=1e-12
+    )
 
 
 def test_consensus_refuses_an_unknown_kind_of_optimizer():
@@ -305,6 +332,7 @@ def rates_for(losses, mode):
     return sweep_learning_rates(1e-7, 10.0, len(losses), mode)
 
 
+@pytest.mark.filterwarnings("ignore:The loss is lowest:UserWarning")
 @settings(max_examples=300, deadline=None)
 @given(losses=curves, mode=st.sampled_from(["exponential", "linear"]))
 def test_any_curve_gets_a_rate_inside_the_sweep_or_no_suggestion(losses, mode):
