@@ -3181,16 +3181,9 @@ def suggestion_of(curve: keras_lrfinder.LRFinderResult, method: str) -> float:
         )
     if method == CONSENSUS_KNEE_AND_VALLEY:
         learning_rates, losses = curve.learning_rates, curve.smoothed_losses
-        try:
-            suggest.minimum(learning_rates, losses)
-        except NoSuggestionError:
-            factor = suggest._CONSENSUS_FACTORS[curve.optimizer_kind]
-            readings = [
-                suggest.knee(learning_rates, losses),
-                suggest.valley(learning_rates, losses),
-            ]
-            return suggest._scaled_geometric_mean(readings, learning_rates, losses, factor)
-        return curve.suggestion("consensus")
+        readings = suggest._knee_valley_and_minimum(learning_rates, losses)
+        factor = suggest._CONSENSUS_FACTORS[curve.optimizer_kind]
+        return suggest._scaled_geometric_mean(readings, learning_rates, losses, factor)
     return curve.suggestion(method)
 
 
