@@ -191,6 +191,9 @@ _CONSENSUS_FACTORS: dict[str | None, float] = {"adaptive": 0.8, "sgd": 2.2, None
 # How many decades the usable curve must span for a lowest loss in its first decade to
 # mean a dip at the start of a flat curve rather than a fall.
 _WIDE_SWEEP_DECADES = 3
+# How far below the end of the usable curve a lowest loss means that the loss stopped
+# falling long before it blew up, in the noise of a curve that stays all but flat.
+_FAR_FROM_END_DECADES = 3
 
 
 def consensus(
@@ -199,13 +202,13 @@ def consensus(
     """The geometric mean of three readings of the curve, times a factor for the optimizer.
 
     The readings are `knee` without the optimizer's kind, `valley` and
-    `minimum`. Where the lowest loss lies less than a decade into a curve
-    that spans three decades or more (as the default sweep's eight do;
-    `minimum` then has no reading), `valley` alone is read, with a warning
-    that the suggestion is a rough guess; on a narrower curve, or a linear
-    sweep, where `minimum` has none the other two are averaged. The factor
-    is 0.8 for `optimizer_kind="adaptive"`, 2.2 for `"sgd"` and 1 for an
-    unknown kind.
+    `minimum`. Where the lowest loss lies three decades or more below the
+    end of the curve, or less than a decade into a curve that spans three
+    decades or more (as the default sweep's eight do; `minimum` then has no
+    reading), `valley` alone is read, with a warning that the suggestion is a
+    rough guess; on a narrower curve, or a linear sweep, where `minimum` has
+    none the other two are averaged. The factor is 0.8 for
+    `optimizer_kind="adaptive"`, 2.2 for `"sgd"` and 1 for an unknown kind.
 
     Why: on the tasks of benchmarks/suggestion_quality.py the best constant
     rate sits anywhere from 1.6 decades below the knee to 2 above it, and
@@ -237,22 +240,27 @@ def consensus(
     and worst regret there were no higher. Both had the higher worst, so
     both factors stayed. An unknown kind gets no correction.
 
-    Why `valley` alone where `minimum` has none: the lowest loss then lies
-    in the first decade of the curve, so the fall that `knee` reads, the one
-    that ends there, is a dip at the start, in the noise of a curve that
-    stays flat until it blows up, and on such curves `knee` landed up to
-    five decades below the other readings. Those curves made most of the
-    spread of `consensus`. A round of eight tasks picked for such curves
-    was committed with the rule that `valley` alone replaces `knee` and
-    `valley` there if its mean spread over them is lower and its median
-    and worst regret no higher. It was: median 1.39 against 1.49, worst
-    2.20 against 4.56 and spread 0.76 against 0.91 decades, on tasks where
-    every rule does badly. On a curve of less than three decades (a linear
-    sweep puts all but its first tenth within one) the first decade is much
-    of the curve, not its start, so there nothing changed. Over all 148
-    tasks of the benchmark it moves less between runs than any of its
-    readings (a mean spread of 0.149 decades, against 0.153 for `valley`,
-    0.213 for `minimum` and 0.220 for `knee`).
+    Why `valley` alone there: on a curve that learns, the loss falls until
+    shortly before it blows up (`find_lr` stops there), so a lowest loss
+    at the start of the curve, or decades before its end, is a dip in the
+    noise of a curve that stays all but flat until it blows up. `knee`,
+    which reads the fall that ends at the lowest loss, and `minimum` read
+    that dip, up to five decades below `valley`, which reads the longest
+    fall; such curves made most of the spread of `consensus`. Each case was
+    decided by a round of tasks picked, by their range tests alone, for
+    such curves, and committed with the rule that `valley` alone replaces
+    what `consensus` read there if its mean spread over them is lower and
+    its median and worst regret no higher. Both times it was: where
+    `minimum` has none, on eight tasks, median 1.39 against 1.49, worst 2.20
+    against 4.56 and spread 0.76 against 0.91 decades; three decades or
+    more below the end, on nine, 1.156 against 1.160, 2.84 against 2.95 and
+    0.42 against 0.65, on tasks where every rule does badly. On a curve of
+    less than three decades (a linear sweep puts all but its first tenth
+    within one) the first decade is much of the curve, not its start, and
+    no rate lies three decades below the end, so there nothing changed.
+    Over all 157 tasks of the benchmark it moves less between runs than
+    any of its readings (a mean spread of 0.141 decades, against 0.166 for
+    `valley`, 0.253 for `minimum` and 0.267 for `knee`).
     """
     validate_optimizer_kind(optimizer_kind)
     return _scaled_consensus(learning_rates, losses, _CONSENSUS_FACTORS[optimizer_kind])
@@ -265,19 +273,28 @@ def _scaled_consensus(learning_rates: ArrayLike, losses: ArrayLike, factor: floa
     """
     rates, values = _usable_curve(learning_rates, losses)
     lowest = float(rates[np.argmin(values)])
-    if lowest < 10 * rates[0] and rates[-1] >= 10**_WIDE_SWEEP_DECADES * rates[0]:
-        _warn_of_a_lowest_loss_at_the_start(lowest)
+    if _lies_at_the_start(lowest, rates) or _lies_far_below_the_end(lowest, rates):
+        _warn_of_a_dip(lowest, float(rates[-1]))
         readings = [valley(learning_rates, losses)]
     else:
         readings = _knee_valley_and_minimum(learning_rates, losses)
     return _scaled_geometric_mean(readings, learning_rates, losses, factor)
 
 
-def _knee_valley_and_minimum(learning_rates: ArrayLike, losses: ArrayLike) -> list[float]:
-    """`knee`, `valley` and, where it has one, `minimum`: what `consensus` read everywhere
-    until it read `valley` alone on a curve whose lowest loss lies at its start.
+def _lies_at_the_start(rate: float, rates: np.ndarray) -> bool:
+    """Less than a decade into a curve of `_WIDE_SWEEP_DECADES` or more."""
+    return rate < 10 * rates[0] and rates[-1] >= 10**_WIDE_SWEEP_DECADES * rates[0]
 
-    Apart from `_scaled_consensus` so that the benchmark can score that reading too.
+
+def _lies_far_below_the_end(rate: float, rates: np.ndarray) -> bool:
+    return rates[-1] >= 10**_FAR_FROM_END_DECADES * rate
+
+
+def _knee_valley_and_minimum(learning_rates: ArrayLike, losses: ArrayLike) -> list[float]:
+    """`knee`, `valley` and, where it has one, `minimum`: what `consensus` reads where the
+    lowest loss lies neither at the start of the curve nor far below its end.
+
+    Apart from `_scaled_consensus` so that the benchmark can score what it read before.
     """
     readings = [knee(learning_rates, losses), valley(learning_rates, losses)]
     with contextlib.suppress(NoSuggestionError):
@@ -285,13 +302,14 @@ def _knee_valley_and_minimum(learning_rates: ArrayLike, losses: ArrayLike) -> li
     return readings
 
 
-def _warn_of_a_lowest_loss_at_the_start(lowest: float) -> None:
+def _warn_of_a_dip(lowest: float, end: float) -> None:
     warnings.warn(
-        f"The loss is lowest at lr={lowest:.3g}, less than a decade into the sweep, so the "
-        "suggestion reads `valley` alone and is a rough guess. Look at the plot: if the "
-        "loss falls from the start, lower `start_lr`; if it hardly falls before it blows "
-        "up, try a few rates around the suggestion, or sweep again with more `num_steps` "
-        "from 3 or 4 decades below the blow-up.",
+        f"The loss is lowest at lr={lowest:.3g}, {np.log10(end / lowest):.1f} decades below "
+        f"the end of the curve (lr={end:.3g}), where on a curve that learns it is lowest "
+        "shortly before it blows up; so the suggestion reads `valley` alone and is a rough "
+        "guess. Look at the plot: if the loss falls from the start, lower `start_lr`; if it "
+        "hardly falls before it blows up, try a few rates around the suggestion, or sweep "
+        "again with more `num_steps` from 3 or 4 decades below the blow-up.",
         stacklevel=4,
     )
 

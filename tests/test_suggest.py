@@ -129,18 +129,18 @@ def test_consensus_reads_valley_alone_where_minimum_has_no_reading():
     )
 
 
-def flat_curve_with_an_early_dip():
-    """Flat but for a fall of 1% from 1e-3 to 1e-1, then a blow-up; a deeper dip at 1e-6."""
+def flat_curve_with_a_dip(dip_lr):
+    """Flat but for a fall of 1% from 1e-3 to 1e-1, then a blow-up; a deeper dip at `dip_lr`."""
     rates = sweep_learning_rates(1e-7, 10.0, 300)
     position = np.log10(rates)
     fall = 0.01 * np.clip((position + 3) / 2, 0, 1)
     losses = 1.0 - fall + 0.02 * np.exp(4 * np.clip(position, None, 3))
-    losses[(rates > 1e-6) & (rates < 2e-6)] -= 0.03
+    losses[(rates > dip_lr) & (rates < 2 * dip_lr)] -= 0.03
     return rates, smooth(losses, 0.98)
 
 
 def test_consensus_ignores_a_dip_at_the_start_of_a_flat_curve():
-    rates, losses = flat_curve_with_an_early_dip()
+    rates, losses = flat_curve_with_a_dip(1e-6)
     with pytest.raises(NoSuggestionError, match="less than a decade"):
         suggest.minimum(rates, losses)
     assert suggest.knee(rates, losses) < 1e-5  # the knee of the dip
@@ -150,7 +150,17 @@ def test_consensus_ignores_a_dip_at_the_start_of_a_flat_curve():
     assert suggestion == pytest.approx(suggest.valley(rates, losses))
 
 
-def test_consensus_warns_only_where_the_lowest_loss_is_at_the_start():
+def test_consensus_ignores_a_dip_far_below_the_blow_up_of_a_flat_curve():
+    rates, losses = flat_curve_with_a_dip(2e-5)  # a decade and a half into the usable curve
+    assert 2e-6 < suggest.minimum(rates, losses) < 1e-5  # a tenth of the dip
+    assert suggest.knee(rates, losses) < 1e-4
+    assert 1e-3 < suggest.valley(rates, losses) < 1e-1
+    with pytest.warns(UserWarning, match=r"lowest at lr=\d\.\d+e-05, 5\.\d decades below the end"):
+        suggestion = suggest.consensus(rates, losses)
+    assert suggestion == pytest.approx(suggest.valley(rates, losses))
+
+
+def test_consensus_warns_only_where_the_lowest_loss_is_a_dip():
     rates, losses = typical_curve()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -200,6 +210,7 @@ curve_shapes = st.tuples(
 )
 
 
+@pytest.mark.filterwarnings("ignore:The loss is lowest:UserWarning")
 @settings(max_examples=100, deadline=None)
 @given(shape=curve_shapes, scale=st.floats(1e-3, 1e3), offset=st.floats(-100, 100))
 def test_knee_and_consensus_do_not_depend_on_the_scale_or_offset_of_the_loss(shape, scale, offset):
