@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Literal
@@ -310,8 +311,23 @@ def _warn_of_a_dip(lowest: float, end: float) -> None:
         "guess. Look at the plot: if the loss falls from the start, lower `start_lr`; if it "
         "hardly falls before it blows up, try a few rates around the suggestion, or sweep "
         "again with more `num_steps` from 3 or 4 decades below the blow-up.",
-        stacklevel=4,
+        stacklevel=_stacklevel_of_the_caller(),
     )
+
+
+def _stacklevel_of_the_caller() -> int:
+    """The `stacklevel` that points a warning, raised by the function that calls this
+    one, at the first caller outside this package.
+
+    A fixed level points at `suggestion()` when the user calls that and at the
+    user's code when they call a rule: and Python shows a warning once per place,
+    so a fixed place in the package would show it once a session.
+    """
+    inside = __package__ + "."
+    frame, stacklevel = sys._getframe(2), 2
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(inside):
+        frame, stacklevel = frame.f_back, stacklevel + 1
+    return stacklevel
 
 
 def _scaled_geometric_mean(

@@ -1007,6 +1007,7 @@ def test_an_endless_tf_data_pipeline_with_steps_per_epoch():
     assert_same_state(before, full_state(model))
 
 
+@pytest.mark.filterwarnings("ignore:The loss is lowest:UserWarning")  # a tiny model's rough curve
 def test_no_files_are_left_and_no_global_settings_change(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     def global_settings():

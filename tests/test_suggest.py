@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from keras_lrfinder import NoSuggestionError, suggest
+from keras_lrfinder import LRFinderResult, NoSuggestionError, suggest
 from keras_lrfinder.smoothing import smooth
 from keras_lrfinder.suggest import RULES, _usable_curve
 from keras_lrfinder.sweep import sweep_learning_rates
@@ -158,6 +158,16 @@ def test_consensus_ignores_a_dip_far_below_the_blow_up_of_a_flat_curve():
     with pytest.warns(UserWarning, match=r"lowest at lr=\d\.\d+e-05, 5\.\d decades below the end"):
         suggestion = suggest.consensus(rates, losses)
     assert suggestion == pytest.approx(suggest.valley(rates, losses))
+
+
+def test_the_warning_of_a_rough_guess_points_at_the_callers_line():
+    # Python shows a warning once per place: a place inside the package would show it once.
+    rates, losses = flat_curve_with_a_dip(2e-5)
+    with pytest.warns(UserWarning, match="a rough guess") as direct:
+        suggest.consensus(rates, losses)
+    with pytest.warns(UserWarning, match="a rough guess") as through_the_result:
+        LRFinderResult(rates, losses, smoothing=0.0).suggestion()
+    assert [w.filename for w in [*direct, *through_the_result]] == [__file__, __file__]
 
 
 def test_consensus_warns_only_where_the_lowest_loss_is_a_dip():
