@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+import types
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Literal
@@ -317,17 +318,20 @@ def _warn_of_a_dip(lowest: float, end: float) -> None:
 
 def _stacklevel_of_the_caller() -> int:
     """The `stacklevel` that points a warning, raised by the function that calls this
-    one, at the first caller outside this package.
+    one, at the user's code: the first caller outside this package and Keras.
 
-    A fixed level points at `suggestion()` when the user calls that and at the
-    user's code when they call a rule: and Python shows a warning once per place,
-    so a fixed place in the package would show it once a session.
+    A fixed level would point into the package or Keras when the user calls
+    `suggestion()` or `fit` with an `LRFinder`, and Python shows a warning once
+    per place, so a fixed place would show it once a session.
     """
-    inside = __package__ + "."
     frame, stacklevel = sys._getframe(2), 2
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(inside):
+    while frame.f_back is not None and _is_between_the_user_and_a_rule(frame):
         frame, stacklevel = frame.f_back, stacklevel + 1
     return stacklevel
+
+
+def _is_between_the_user_and_a_rule(frame: types.FrameType) -> bool:
+    return frame.f_globals.get("__name__", "").split(".")[0] in ("keras", __package__)
 
 
 def _scaled_geometric_mean(

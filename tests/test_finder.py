@@ -1007,6 +1007,18 @@ def test_an_endless_tf_data_pipeline_with_steps_per_epoch():
     assert_same_state(before, full_state(model))
 
 
+def test_the_warning_of_a_rough_guess_points_at_the_fit_that_ran_the_finder():
+    # No input, so nothing trains: the loss is flat but for easier targets from step 60 to 70.
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.zeros((300, 1), "float32"), np.ones((300, 1), "float32")
+    y[60:70] = 0.5
+    finder = LRFinder(num_steps=300, verbose=1)
+    with pytest.warns(UserWarning, match="a rough guess") as warned:
+        model.fit(x, y, batch_size=1, shuffle=False, callbacks=[finder], verbose=0)
+    assert [w.filename for w in warned if "a rough guess" in str(w.message)] == [__file__]
+
+
 @pytest.mark.filterwarnings("ignore:The loss is lowest:UserWarning")  # a tiny model's rough curve
 def test_no_files_are_left_and_no_global_settings_change(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
