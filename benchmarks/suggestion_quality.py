@@ -3444,13 +3444,11 @@ def suggestion_of(curve: keras_lrfinder.LRFinderResult, method: str) -> float:
         factor = suggest._CONSENSUS_FACTORS[curve.optimizer_kind]
         return suggest._scaled_geometric_mean(readings, learning_rates, losses, factor)
     if method == CONSENSUS_THREE_READINGS_FAR_BELOW_THE_END:
-        learning_rates, losses = curve.learning_rates, curve.smoothed_losses
-        rates, values = _usable_curve(learning_rates, losses)
-        lowest = rates[np.argmin(values)]
-        at_the_start = suggest._lies_at_the_start(lowest, rates)
-        if suggest._lies_far_below_the_end(lowest, rates) and not at_the_start:
-            return suggestion_of(curve, CONSENSUS_KNEE_AND_VALLEY)
-        return curve.suggestion("consensus")
+        # It read `valley` alone only where the lowest loss lies at the start.
+        rates, values = _usable_curve(curve.learning_rates, curve.smoothed_losses)
+        if suggest._lies_at_the_start(float(rates[np.argmin(values)]), rates):
+            return curve.suggestion("consensus")
+        return suggestion_of(curve, CONSENSUS_KNEE_AND_VALLEY)
     return curve.suggestion(method)
 
 
