@@ -15,8 +15,9 @@ finder seed, this script reads the same 300-step range test in other ways:
   blew up (one that ran to `end_lr` is left as it is). Where it stops is
   the one reading of an all but flat curve that hardly moves between
   finder seeds;
-- the validation loss: `consensus` read off the loss on VALIDATION_SAMPLES
-  samples of a fresh draw of the task's data, which
+- the validation loss: `consensus` read off the loss on the first
+  VALIDATION_SAMPLES samples of the task's validation set (the one its
+  regret is measured on, as a user's validation data would be), which
   `find_lr(..., validation_data=...)` records after each step, smoothed as
   the training loss is, in place of the training loss. Its range test is
   the benchmark's own, run again with the validation data (the script
@@ -62,7 +63,6 @@ CACHE = bench.RESULTS / "validation_curves.json"
 TABLE = bench.RESULTS / "other_readings.md"
 COMMAND = "KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/other_readings.py"
 VALIDATION_SAMPLES = 512  # a few batches, as the README advises for `validation_data`
-FRESH_DATA_SEED = 4321  # the benchmark draws its data with 1234
 CAPS = (2, 3)  # decades below the blow-up
 HIGH_REGRET = 1.3
 SEQUENCE_MODELS = ("gru", "lstm", "attention", "conv1d")  # as task names spell them
@@ -98,9 +98,12 @@ def validation_curves(lab: bench.Lab, cache: bench.Cache) -> list[keras_lrfinder
         curve = lab.curve(bench.DEFAULT_SWEEP, seed)
         if str(seed) not in stored:
             started = time.perf_counter()
-            fresh = lab.task.make_data(np.random.default_rng(FRESH_DATA_SEED))
-            validation_data = (fresh[2][:VALIDATION_SAMPLES], fresh[3][:VALIDATION_SAMPLES])
-            found = lab.trainer.find(seed, bench.SWEEPS[bench.DEFAULT_SWEEP], validation_data)
+            trainer = lab.trainer
+            validation_data = (
+                trainer.x_val[:VALIDATION_SAMPLES],
+                trainer.y_val[:VALIDATION_SAMPLES],
+            )
+            found = trainer.find(seed, bench.SWEEPS[bench.DEFAULT_SWEEP], validation_data)
             np.testing.assert_allclose(
                 found.losses,
                 curve.losses,
