@@ -90,12 +90,14 @@ def median_of_readings(curve: keras_lrfinder.LRFinderResult) -> float:
         return consensus(curve)
 
 
-def validation_curves(lab: bench.Lab, cache: bench.Cache) -> list[keras_lrfinder.LRFinderResult]:
-    """Each finder seed's range test with its validation losses in place of its training losses."""
+def validation_curves(
+    lab: bench.Lab, cache: bench.Cache, training: list[keras_lrfinder.LRFinderResult]
+) -> list[keras_lrfinder.LRFinderResult]:
+    """The range tests `training` (one per finder seed) with their validation losses in place
+    of their training losses."""
     stored = cache.data["tasks"].setdefault(lab.task.name, {})
     curves = []
-    for seed in bench.FINDER_SEEDS:
-        curve = lab.curve(bench.DEFAULT_SWEEP, seed)
+    for seed, curve in zip(bench.FINDER_SEEDS, training):
         if str(seed) not in stored:
             started = time.perf_counter()
             trainer = lab.trainer
@@ -146,7 +148,7 @@ def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     for name, read in READINGS.items():
         row[name], row[name + SPREAD] = score(scored, read, training)
     row[VALIDATION_LOSS], row[VALIDATION_LOSS + SPREAD] = (
-        score(scored, consensus, validation_curves(lab, cache))
+        score(scored, consensus, validation_curves(lab, cache, training))
         if has_validation_reading(lab.task)
         else (math.nan, math.nan)
     )
