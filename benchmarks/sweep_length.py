@@ -1,0 +1,162 @@
+"""Does a longer range test suggest better? The rules on sweeps of 300, 600 and 1000 steps.
+
+    KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sweep_length.py
+
+For each task of benchmarks/suggestion_quality.py and each finder seed, this
+script runs the benchmark's range test (1e-7 to 10, the same model init and
+data order) with each number of steps in LENGTHS, smoothed with
+`smoothing_for(num_steps)` (`find_lr`'s smoothing for that length: a loss a
+given share of the sweep back weighs the same at every length). The
+300-step curves are the benchmark's own. Each rule in RULES reads every
+curve, and its suggestion is scored as benchmarks/consensus_factor.py scores
+a rate, by interpolation in log10(rate) between the benchmark's cached
+trainings; a curve with no suggestion scores as the untrained model.
+
+Reported per length and rule, over all tasks, the never-seen ones and the
+last round: the median, mean and worst regret (the median over finder
+seeds), the tasks above HIGH_REGRET and the mean spread (std of
+log10(suggestion) over finder seeds); and how many steps the range tests ran
+before they stopped. The curves are cached in
+benchmarks/results/sweep_length_curves.json (their losses, which are float32
+values, at float32's shortest decimal); `--tasks` limits the run (and then
+leaves the markdown file alone). The table goes to stdout and to
+benchmarks/results/sweep_length.md. Run suggestion_quality.py first: tasks
+it has not run are left out.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+import regret_report
+import suggestion_quality as bench
+from consensus_factor import TaskCurves, task_curve
+
+import keras_lrfinder
+from keras_lrfinder.smoothing import smoothing_for
+from keras_lrfinder.sweep import sweep_learning_rates
+
+CACHE = bench.RESULTS / "sweep_length_curves.json"
+TABLE = bench.RESULTS / "sweep_length.md"
+COMMAND = "KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sweep_length.py"
+LENGTHS = (300, 600, 1000)
+BENCHMARK_LENGTH = 300  # the length of the benchmark's own range tests
+RULES = ("consensus", "valley", "minimum", "knee")
+HIGH_REGRET = 1.3
+SPREAD = " spread"  # the suffix of a row's spread columns
+STEPS_RUN = " steps run"  # the suffix of a length's column of the median steps run
+
+
+def sweep(num_steps: int) -> dict[str, float]:
+    return {"num_steps": num_steps, "smoothing": smoothing_for(num_steps)}
+
+
+def curves(
+    lab: bench.Lab, cache: bench.Cache, num_steps: int
+) -> list[keras_lrfinder.LRFinderResult]:
+    """The task's range test of `num_steps` for each finder seed, run or read from the cache."""
+    if num_steps == BENCHMARK_LENGTH:
+        return [lab.curve(bench.DEFAULT_SWEEP, seed) for seed in bench.FINDER_SEEDS]
+    stored = cache.data["tasks"].setdefault(lab.task.name, {}).setdefault(str(num_steps), {})
+    rates = sweep_learning_rates(1e-7, 10.0, num_steps)
+    found = []
+    for seed in bench.FINDER_SEEDS:
+        if str(seed) not in stored:
+            started = time.perf_counter()
+            result = lab.trainer.find(seed, sweep(num_steps))
+            stored[str(seed)] = {
+                "losses": [float(str(np.float32(loss))) for loss in result.losses],
+                "stop_reason": result.stop_reason,
+            }
+            cache.add_compute(time.perf_counter() - started, schedule=False)
+            cache.save()
+        losses = np.array(stored[str(seed)]["losses"], dtype=np.float32).astype(np.float64)
+        found.append(
+            keras_lrfinder.LRFinderResult(
+                rates[: len(losses)],
+                losses,
+                smoothing=smoothing_for(num_steps),
+                stop_reason=stored[str(seed)]["stop_reason"],
+                optimizer_kind=keras_lrfinder.optimizer_kind(lab.task.optimizer()),
+            )
+        )
+    return found
+
+
+def column(num_steps: int, rule: str) -> str:
+    return f"{rule}, {num_steps} steps"
+
+
+def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
+    """Each rule's regret on each length's curves (the median over finder seeds), its spread,
+    and the median number of steps each length's range tests ran."""
+    scored = task_curve(lab)
+    row = {}
+    for num_steps in LENGTHS:
+        found = curves(lab, cache, num_steps)
+        for rule in RULES:
+            name = column(num_steps, rule)
+            row[name], row[name + SPREAD] = score(scored, rule, found)
+        row[f"{num_steps}{STEPS_RUN}"] = statistics.median(len(c.losses) for c in found)
+    return row
+
+
+def score(
+    scored: TaskCurves, rule: str, found: list[keras_lrfinder.LRFinderResult]
+) -> tuple[float, float]:
+    """The median regret over the curves of what `rule` suggests on each, and its spread."""
+    logs = []
+    for curve in found:
+        try:
+            logs.append(float(np.log10(curve.suggestion(rule))))
+        except keras_lrfinder.NoSuggestionError:
+            logs.append(None)
+    suggested = [log for log in logs if log is not None]
+    spread = float(np.std(suggested)) if len(suggested) > 1 else 0.0
+    return statistics.median(scored.regret(log) for log in logs), spread
+
+
+def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache) -> str:
+    columns = regret_report.by_column(rows)
+    lines = [
+        "# Sweep length: the rules on range tests of 300, 600 and 1000 steps",
+        "",
+        f"Command: `{COMMAND}`",
+        "",
+        f"Compute (the range tests of {', '.join(str(n) for n in LENGTHS[1:])} steps, as "
+        f"cached): {cache.data['compute_seconds'] / 60:.1f} min. Range tests from 1e-7 to 10, "
+        f"smoothed with smoothing_for(num_steps), finder seeds {list(bench.FINDER_SEEDS)}; "
+        "the 300-step ones are benchmarks/suggestion_quality.py's. Regret read off its cached "
+        "trainings by interpolation; spread: std of log10(suggestion) over finder seeds, in "
+        "decades. Steps run: the median over tasks of each task's median over finder seeds "
+        "(a range test stops where the loss blows up).",
+        "",
+        f"| tasks | rule | median regret | mean regret | worst regret | worst task "
+        f"| tasks above {HIGH_REGRET} | mean spread | steps run |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, group in regret_report.groups(tasks).items():
+        if not group:
+            continue
+        for num_steps in LENGTHS:
+            steps_run = statistics.median(
+                columns[f"{num_steps}{STEPS_RUN}"][t.name] for t in group
+            )
+            for rule in RULES:
+                name = column(num_steps, rule)
+                row = regret_report.summary_row(label, group, name, columns[name], HIGH_REGRET)
+                spread = statistics.mean(columns[name + SPREAD][t.name] for t in group)
+                lines.append(f"{row} {spread:.3f} | {steps_run:.0f} |")
+    lines += ["", *regret_report.per_task_table(rows, tasks)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    description = __doc__.splitlines()[0]
+    regret_report.run(argv, description, CACHE, TABLE, task_row, report)
+
+
+if __name__ == "__main__":
+    main()
