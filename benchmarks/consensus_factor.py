@@ -105,7 +105,7 @@ def task_curve(lab: bench.Lab) -> TaskCurves:
         scores,
         min(lab.grid().values()),
         lab.untrained_score(),
-        [readings(lab.curve(bench.DEFAULT_SWEEP, seed)) for seed in bench.FINDER_SEEDS],
+        [readings(lab.curve(bench.DESIGN_SWEEP, seed)) for seed in bench.FINDER_SEEDS],
     )
 
 

@@ -99,7 +99,7 @@ def main() -> None:
         grid = lab.grid()
         best = math.log10(min(grid, key=grid.get))
         per_seed = [
-            readings(lab.curve(bench.DEFAULT_SWEEP, seed))
+            readings(lab.curve(bench.DESIGN_SWEEP, seed))
             for seed, mean in zip(bench.FINDER_SEEDS, curves.means)
             if mean is not None  # no suggestion: `consensus`, and so `knee`, found no basis
         ]

@@ -53,7 +53,7 @@ def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     fresh_best = fresh.score(best_rate, FRESH_SEEDS)
     row = {"grid's best, fresh seeds": fresh_best / grid[best_rate]}
     for method in METHODS:
-        found = bench.suggestions(lab, bench.DEFAULT_SWEEP, method)
+        found = bench.suggestions(lab, bench.DESIGN_SWEEP, method)
         row[method] = bench.median_regret(lab, found, grid[best_rate])
         row[f"{method}, fresh seeds"] = bench.median_regret(fresh, found, fresh_best, FRESH_SEEDS)
     return row
@@ -67,7 +67,7 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
         "",
         f"Compute (the fresh trainings, as cached): {cache.data['compute_seconds'] / 60:.1f} min. "
         f"Fresh seeds {list(FRESH_SEEDS)}; the benchmark's seeds {list(bench.TRAINING_SEEDS)}; "
-        f"rules on the {bench.DEFAULT_SWEEP!r} curves, the median over finder seeds.",
+        f"rules on the {bench.DESIGN_SWEEP!r} curves, the median over finder seeds.",
         "",
         f"| tasks | regret of | median | mean | worst | worst task | tasks above {TARGET} |",
         "|---|---|---|---|---|---|---|",

@@ -45,15 +45,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from unittest import mock
 
 import numpy as np
 import regret_report
 import suggestion_quality as bench
-from consensus_factor import TaskCurves, task_curve
+from consensus_factor import task_curve
 from numpy.typing import ArrayLike
 
 import keras_lrfinder
@@ -66,9 +65,9 @@ VALIDATION_SAMPLES = 512  # a few batches, as the README advises for `validation
 CAPS = (2, 3)  # decades below the blow-up
 HIGH_REGRET = 1.3
 SEQUENCE_MODELS = ("gru", "lstm", "attention", "conv1d")  # as task names spell them
-SPREAD = " spread"  # the suffix of a row's spread columns
 
-Reading = Callable[[keras_lrfinder.LRFinderResult], float]
+Reading = regret_report.Reading
+SPREAD = regret_report.SPREAD
 
 
 def consensus(curve: keras_lrfinder.LRFinderResult) -> float:
@@ -105,7 +104,7 @@ def validation_curves(
                 trainer.x_val[:VALIDATION_SAMPLES],
                 trainer.y_val[:VALIDATION_SAMPLES],
             )
-            found = trainer.find(seed, bench.SWEEPS[bench.DEFAULT_SWEEP], validation_data)
+            found = trainer.find(seed, bench.SWEEPS[bench.DESIGN_SWEEP], validation_data)
             np.testing.assert_allclose(
                 found.losses,
                 curve.losses,
@@ -143,31 +142,16 @@ def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     NaN for the validation loss on a task it does not run on.
     """
     scored = task_curve(lab)
-    training = [lab.curve(bench.DEFAULT_SWEEP, seed) for seed in bench.FINDER_SEEDS]
+    training = [lab.curve(bench.DESIGN_SWEEP, seed) for seed in bench.FINDER_SEEDS]
     row = {}
     for name, read in READINGS.items():
-        row[name], row[name + SPREAD] = score(scored, read, training)
+        row[name], row[name + SPREAD] = regret_report.score(scored, read, training)
     row[VALIDATION_LOSS], row[VALIDATION_LOSS + SPREAD] = (
-        score(scored, consensus, validation_curves(lab, cache, training))
+        regret_report.score(scored, consensus, validation_curves(lab, cache, training))
         if has_validation_reading(lab.task)
         else (math.nan, math.nan)
     )
     return row
-
-
-def score(
-    scored: TaskCurves, read: Reading, curves: list[keras_lrfinder.LRFinderResult]
-) -> tuple[float, float]:
-    """The median regret over the curves of what `read` suggests on each, and its spread."""
-    logs = []
-    for curve in curves:
-        try:
-            logs.append(math.log10(read(curve)))
-        except suggest.NoSuggestionError:
-            logs.append(None)
-    found = [log for log in logs if log is not None]
-    spread = float(np.std(found)) if len(found) > 1 else 0.0
-    return statistics.median(scored.regret(log) for log in logs), spread
 
 
 def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache) -> str:
@@ -199,9 +183,9 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
             if not group:
                 continue
             for name in readings:
-                row = regret_report.summary_row(label, group, name, columns[name], HIGH_REGRET)
-                spread = statistics.mean(columns[name + SPREAD][t.name] for t in group)
-                lines.append(f"{row} {spread:.3f} |")
+                lines.append(
+                    regret_report.summary_row_with_spread(label, group, name, columns, HIGH_REGRET)
+                )
     lines += ["", *regret_report.per_task_table(rows, tasks)]
     return "\n".join(lines) + "\n"
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import suggestion_quality as bench
+from consensus_factor import TaskCurves
+
+import keras_lrfinder
 
 Rows = dict[str, dict[str, float]]  # {task name: {column: value}}
+Reading = Callable[[keras_lrfinder.LRFinderResult], float]
+SPREAD = " spread"  # the suffix of a row's spread columns
 
 
 def run(
@@ -68,6 +75,30 @@ def summary_row(
         f"| {statistics.mean(by_task.values()):.3f} | {by_task[worst]:.3f} | {worst} "
         f"| {sum(r > above for r in by_task.values())} |"
     )
+
+
+def summary_row_with_spread(
+    label: str, group: list[bench.Task], column: str, columns: dict, above: float
+) -> str:
+    """`summary_row` of `columns[column]`, then the mean over the group of its spread column."""
+    row = summary_row(label, group, column, columns[column], above)
+    spread = statistics.mean(columns[column + SPREAD][t.name] for t in group)
+    return f"{row} {spread:.3f} |"
+
+
+def score(
+    scored: TaskCurves, read: Reading, curves: list[keras_lrfinder.LRFinderResult]
+) -> tuple[float, float]:
+    """The median regret over the curves of what `read` suggests on each, and its spread."""
+    logs = []
+    for curve in curves:
+        try:
+            logs.append(math.log10(read(curve)))
+        except keras_lrfinder.NoSuggestionError:
+            logs.append(None)
+    found = [log for log in logs if log is not None]
+    spread = float(np.std(found)) if len(found) > 1 else 0.0
+    return statistics.median(scored.regret(log) for log in logs), spread
 
 
 def by_column(rows: Rows) -> dict[str, dict[str, float]]:

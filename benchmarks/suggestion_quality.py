@@ -11,15 +11,17 @@ CPU) the script
    side. The score of a rate is the validation loss after training, averaged
    over the seeds; a run that blows up scores what the untrained model scores;
 2. runs `keras_lrfinder.find_lr` once per finder seed and sweep in SWEEPS
-   (1e-7 to 10; 300 steps with EMA 0.98, find_lr's default; 100 steps with
-   0.941, find_lr's default smoothing for them, and with 0.98). Every
+   (1e-7 to 10; 300 steps with EMA 0.98, the sweep the rules were designed
+   on and find_lr's default until the held-out 23 tasks decided for 1000
+   steps, which benchmarks/sweep_length.py reads; 100 steps with 0.941,
+   find_lr's default smoothing for them, and with 0.98). Every
    finder starts from the init of training seed 0; the finder seed shuffles
    the training data (and seeds dropout), so the seeds differ only in the
    order of the batches;
 3. asks the rules in `keras_lrfinder.suggest.RULES` that SWEEP_METHODS names
    for their suggestion on each curve, and trains at the suggested rate
    itself, with the grid's protocol and seeds;
-4. on the default sweep's curves, trains with the schedules in
+4. on the 300-step curves, trains with the schedules in
    SCHEDULE_VARIANTS instead of a constant rate: `OneCycle` from
    `result.one_cycle(total_steps)`, `CyclicalLR` from
    `result.cyclical(step_size)`, and candidate ranges for `suggest_range`,
@@ -129,7 +131,11 @@ SWEEPS: dict[str, dict[str, float]] = {
     "100 steps (smoothing 0.941)": {"num_steps": 100, "smoothing": 0.98**3},
     "100 steps (smoothing 0.98)": {"num_steps": 100, "smoothing": 0.98},
 }
-DEFAULT_SWEEP = "300 steps"  # find_lr's default
+# The sweep the rules were designed and compared on, find_lr's default until the
+# held-out 23 tasks decided for 1000 steps (benchmarks/sweep_length.py reads
+# the rules on longer sweeps); the schedules, and the other benchmark scripts,
+# read its curves.
+DESIGN_SWEEP = "300 steps"
 # The rules scored on each sweep: all of them on 100 steps with smoothing
 # 0.98, find_lr's default when they were first compared (and fastai's); the
 # contenders on 300 steps; on 100 steps with find_lr's smoothing for them
@@ -3569,10 +3575,10 @@ class ScheduleScore:
 
 
 def score_schedules(lab: Lab, grid: dict[float, float]) -> dict[str, ScheduleScore]:
-    """Every variant on the default sweep's curves, scored on SCHEDULE_TRAINING_SEEDS."""
+    """Every variant on the 300-step curves, scored on SCHEDULE_TRAINING_SEEDS."""
     untrained = lab.untrained_score()
     best = lab.score(min(grid, key=grid.get), SCHEDULE_TRAINING_SEEDS)
-    curves = [lab.curve(DEFAULT_SWEEP, seed) for seed in SCHEDULE_FINDER_SEEDS]
+    curves = [lab.curve(DESIGN_SWEEP, seed) for seed in SCHEDULE_FINDER_SEEDS]
 
     def losses(make: MakeLearningRate) -> tuple[list[float], int]:
         """The score on each curve (a curve without a range scores as untrained), and failures."""
@@ -3605,12 +3611,12 @@ def schedule_section(
 ) -> list[str]:
     variants = list(SCHEDULE_VARIANTS)
     lines = [
-        f"## Schedules from the range test ({DEFAULT_SWEEP})",
+        f"## Schedules from the range test ({DESIGN_SWEEP})",
         "",
         "Compute (the schedule trainings, as cached): "
         f"{cache.data['schedule_compute_seconds'] / 60:.1f} min.",
         "",
-        f"Each task trains for its grid's epochs, from the range test's curve ({DEFAULT_SWEEP}, "
+        f"Each task trains for its grid's epochs, from the range test's curve ({DESIGN_SWEEP}, "
         f"finder seeds {list(SCHEDULE_FINDER_SEEDS)}), with training seeds "
         f"{list(SCHEDULE_TRAINING_SEEDS)}: at the constant suggested rate, with "
         "`result.one_cycle(total_steps)` (OneCycle's defaults, total_steps = the training's "
@@ -3790,7 +3796,7 @@ def summary_rows(
 def sweep_section(sweep: str, scores, grids, tasks: list[Task]) -> list[str]:
     methods = list(scores[tasks[0].name])
     settings = ", ".join(f"{key}={value:g}" for key, value in SWEEPS[sweep].items())
-    default = ", find_lr's default" if sweep == DEFAULT_SWEEP else ""
+    default = ", find_lr's default until the held-out 23 tasks" if sweep == DESIGN_SWEEP else ""
     lines = [
         f"## Range test: {sweep} ({settings}{default})",
         "",
@@ -3833,7 +3839,8 @@ def report(scores, schedule_scores, grids, tasks, cache: Cache, wall_seconds: fl
         f"on {os.cpu_count()} CPU cores, Keras {keras.__version__} on {keras.backend.backend()}; "
         f"this run: {wall_seconds:.0f} s.",
         "",
-        f"Range tests: `find_lr` (1e-7 to 10; {DEFAULT_SWEEP} with EMA 0.98, its default, "
+        f"Range tests: `find_lr` (1e-7 to 10; {DESIGN_SWEEP} with EMA 0.98, its default until "
+        "the held-out 23 tasks decided for 1000 steps (benchmarks/sweep_length.py), "
         "unless stated), "
         f"finder seeds {list(FINDER_SEEDS)}; "
         f"trainings: seeds {list(TRAINING_SEEDS)}, grid {POINTS_PER_DECADE} rates per decade. "
@@ -3986,7 +3993,7 @@ def main(argv: list[str] | None = None) -> None:
             scores[sweep][task.name] = {
                 method: score_rule(lab, sweep, method, grids[task.name]) for method in scored
             }
-        if DEFAULT_SWEEP in sweeps:
+        if DESIGN_SWEEP in sweeps:
             schedule_scores[task.name] = score_schedules(lab, grids[task.name])
         print(
             f"{task.name}: done ({cache.data['compute_seconds'] / 60:.1f} min of compute so far)",

@@ -3,20 +3,24 @@
     KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sweep_length.py
 
 For each task of benchmarks/suggestion_quality.py and each finder seed, this
-script runs the benchmark's range test (1e-7 to 10, the same model init and
+script takes the benchmark's range test (1e-7 to 10, the same model init and
 data order) with each number of steps in LENGTHS, smoothed with
 `smoothing_for(num_steps)` (`find_lr`'s smoothing for that length: a loss a
 given share of the sweep back weighs the same at every length). The
-300-step curves are the benchmark's own. Each rule in RULES reads every
-curve, and its suggestion is scored as benchmarks/consensus_factor.py scores
-a rate, by interpolation in log10(rate) between the benchmark's cached
-trainings; a curve with no suggestion scores as the untrained model.
+length the benchmark runs (300 steps) is its own range tests; the others
+(600 and 1000) this script runs. Each rule in RULES reads every curve,
+and its suggestion is scored by interpolation in log10(rate) between the
+scores of the benchmark's grid, and only those: the benchmark also trains
+at each 300-step suggestion, and a point there would score 300 steps
+more exactly than the lengths it has no trainings for (between grid points
+the interpolation lies above a loss curve that bends upwards). A curve
+with no suggestion scores as the untrained model.
 
 Reported per length and rule, over all tasks, the never-seen ones and the
 last round: the median, mean and worst regret (the median over finder
 seeds), the tasks above HIGH_REGRET and the mean spread (std of
 log10(suggestion) over finder seeds); and how many steps the range tests ran
-before they stopped. The curves are cached in
+before they stopped. The curves this script runs are cached in
 benchmarks/results/sweep_length_curves.json (their losses, which are float32
 values, at float32's shortest decimal); `--tasks` limits the run (and then
 leaves the markdown file alone). The table goes to stdout and to
@@ -26,6 +30,9 @@ it has not run are left out.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import math
 import statistics
 import time
 
@@ -42,10 +49,9 @@ CACHE = bench.RESULTS / "sweep_length_curves.json"
 TABLE = bench.RESULTS / "sweep_length.md"
 COMMAND = "KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sweep_length.py"
 LENGTHS = (300, 600, 1000)
-BENCHMARK_LENGTH = 300  # the length of the benchmark's own range tests
 RULES = ("consensus", "valley", "minimum", "knee")
 HIGH_REGRET = 1.3
-SPREAD = " spread"  # the suffix of a row's spread columns
+SPREAD = regret_report.SPREAD
 STEPS_RUN = " steps run"  # the suffix of a length's column of the median steps run
 
 
@@ -56,9 +62,12 @@ def sweep(num_steps: int) -> dict[str, float]:
 def curves(
     lab: bench.Lab, cache: bench.Cache, num_steps: int
 ) -> list[keras_lrfinder.LRFinderResult]:
-    """The task's range test of `num_steps` for each finder seed, run or read from the cache."""
-    if num_steps == BENCHMARK_LENGTH:
-        return [lab.curve(bench.DEFAULT_SWEEP, seed) for seed in bench.FINDER_SEEDS]
+    """The task's range test of `num_steps` for each finder seed, run or read from a cache.
+
+    The benchmark's own where it runs that length (with the same smoothing).
+    """
+    if f"{num_steps} steps" in bench.SWEEPS:
+        return [lab.curve(f"{num_steps} steps", seed) for seed in bench.FINDER_SEEDS]
     stored = cache.data["tasks"].setdefault(lab.task.name, {}).setdefault(str(num_steps), {})
     rates = sweep_learning_rates(1e-7, 10.0, num_steps)
     found = []
@@ -85,6 +94,10 @@ def curves(
     return found
 
 
+def suggestion(rule: str, curve: keras_lrfinder.LRFinderResult) -> float:
+    return curve.suggestion(rule)
+
+
 def column(num_steps: int, rule: str) -> str:
     return f"{rule}, {num_steps} steps"
 
@@ -92,30 +105,27 @@ def column(num_steps: int, rule: str) -> str:
 def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     """Each rule's regret on each length's curves (the median over finder seeds), its spread,
     and the median number of steps each length's range tests ran."""
-    scored = task_curve(lab)
+    scored = on_the_grid(task_curve(lab), lab.grid())
     row = {}
     for num_steps in LENGTHS:
         found = curves(lab, cache, num_steps)
         for rule in RULES:
             name = column(num_steps, rule)
-            row[name], row[name + SPREAD] = score(scored, rule, found)
+            row[name], row[name + SPREAD] = regret_report.score(
+                scored, functools.partial(suggestion, rule), found
+            )
         row[f"{num_steps}{STEPS_RUN}"] = statistics.median(len(c.losses) for c in found)
     return row
 
 
-def score(
-    scored: TaskCurves, rule: str, found: list[keras_lrfinder.LRFinderResult]
-) -> tuple[float, float]:
-    """The median regret over the curves of what `rule` suggests on each, and its spread."""
-    logs = []
-    for curve in found:
-        try:
-            logs.append(float(np.log10(curve.suggestion(rule))))
-        except keras_lrfinder.NoSuggestionError:
-            logs.append(None)
-    suggested = [log for log in logs if log is not None]
-    spread = float(np.std(suggested)) if len(suggested) > 1 else 0.0
-    return statistics.median(scored.regret(log) for log in logs), spread
+def on_the_grid(scored: TaskCurves, grid: dict[float, float]) -> TaskCurves:
+    """`scored`, interpolating between the grid's rates alone."""
+    rates = sorted(grid)
+    return dataclasses.replace(
+        scored,
+        log_rates=np.array([math.log10(rate) for rate in rates]),
+        scores=np.array([grid[rate] for rate in rates]),
+    )
 
 
 def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache) -> str:
@@ -125,11 +135,12 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
         "",
         f"Command: `{COMMAND}`",
         "",
-        f"Compute (the range tests of {', '.join(str(n) for n in LENGTHS[1:])} steps, as "
-        f"cached): {cache.data['compute_seconds'] / 60:.1f} min. Range tests from 1e-7 to 10, "
+        "Compute (the range tests this script ran, as cached): "
+        f"{cache.data['compute_seconds'] / 60:.1f} min. Range tests from 1e-7 to 10, "
         f"smoothed with smoothing_for(num_steps), finder seeds {list(bench.FINDER_SEEDS)}; "
-        "the 300-step ones are benchmarks/suggestion_quality.py's. Regret read off its cached "
-        "trainings by interpolation; spread: std of log10(suggestion) over finder seeds, in "
+        "those of the lengths that benchmarks/suggestion_quality.py runs are its own. "
+        "Regret read off its grid's "
+        "scores by interpolation; spread: std of log10(suggestion) over finder seeds, in "
         "decades. Steps run: the median over tasks of each task's median over finder seeds "
         "(a range test stops where the loss blows up).",
         "",
@@ -146,9 +157,10 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
             )
             for rule in RULES:
                 name = column(num_steps, rule)
-                row = regret_report.summary_row(label, group, name, columns[name], HIGH_REGRET)
-                spread = statistics.mean(columns[name + SPREAD][t.name] for t in group)
-                lines.append(f"{row} {spread:.3f} | {steps_run:.0f} |")
+                row = regret_report.summary_row_with_spread(
+                    label, group, name, columns, HIGH_REGRET
+                )
+                lines.append(f"{row} {steps_run:.0f} |")
     lines += ["", *regret_report.per_task_table(rows, tasks)]
     return "\n".join(lines) + "\n"
 

@@ -74,7 +74,7 @@ def regrets(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     benchmark scores it, as the untrained model.
     """
     scored = task_curve(lab)
-    suggestions = bench.suggestions(lab, bench.DEFAULT_SWEEP, bench.DEFAULT_METHOD)
+    suggestions = bench.suggestions(lab, bench.DESIGN_SWEEP, bench.DEFAULT_METHOD)
     row = {
         "the suggestion, no trials": statistics.median(
             scored.regret(None if s is None else math.log10(s)) for s in suggestions

@@ -14,7 +14,12 @@ from keras_lrfinder.divergence import has_diverged, validate_divergence_threshol
 from keras_lrfinder.interrupt import DeferredInterrupt
 from keras_lrfinder.optimizer_kinds import optimizer_kind
 from keras_lrfinder.result import LRFinderResult, StopReason
-from keras_lrfinder.smoothing import ExponentialMovingAverage, smoothing_for, validate_smoothing
+from keras_lrfinder.smoothing import (
+    DEFAULT_NUM_STEPS,
+    ExponentialMovingAverage,
+    smoothing_for,
+    validate_smoothing,
+)
 from keras_lrfinder.state import TrainingState
 from keras_lrfinder.suggest import NoSuggestionError
 from keras_lrfinder.sweep import sweep_learning_rates
@@ -58,15 +63,17 @@ class LRFinder(keras.callbacks.Callback):
         start_lr: The learning rate of the first step; positive.
         end_lr: The learning rate of the last step; above `start_lr`.
         num_steps: How many steps (batches) the sweep takes, at least 2. It
-            spans as many epochs as it needs.
+            spans as many epochs as it needs. The default 1000 moves the
+            suggestion between runs about half as much as 300 (see the
+            README's "How good are the suggestions?").
         mode: `"exponential"` (even steps in log space, the usual choice) or
             `"linear"`.
         smoothing: Factor of the exponential moving average of the loss that
             the divergence test and the suggestion read, in [0, 1). `None`
-            (the default) takes 0.98 ** (300 / num_steps): 0.98 on the
-            default 300 steps, and on other sweeps the same smoothing per
-            span of learning rates (about 0.94 on 100 steps), so that the
-            average trails the sweep by the same share whatever its length.
+            (the default) takes 0.98 ** (300 / num_steps): about 0.994 on
+            the default 1000 steps, 0.98 on 300 and 0.94 on 100, the same
+            smoothing per span of learning rates, so that the average trails
+            the sweep by the same share whatever its length.
         divergence_threshold: Stop once the smoothed loss exceeds this many
             times its best value; greater than 1 (`math.inf` never stops).
         restore: Whether to put the model, the optimizer and the global RNGs
@@ -94,7 +101,7 @@ class LRFinder(keras.callbacks.Callback):
         self,
         start_lr: float = 1e-7,
         end_lr: float = 10.0,
-        num_steps: int = 300,
+        num_steps: int = DEFAULT_NUM_STEPS,
         mode: str = "exponential",
         smoothing: float | None = None,
         divergence_threshold: float = 4.0,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from keras_lrfinder.smoothing import DEFAULT_NUM_STEPS
 from keras_lrfinder.suggest import DEFAULT_METHOD
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -53,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("--batch-size", type=int, default=32)
     find.add_argument("--start-lr", type=float, default=1e-7)
     find.add_argument("--end-lr", type=float, default=10.0)
-    find.add_argument("--num-steps", type=int, default=300)
+    find.add_argument("--num-steps", type=int, default=DEFAULT_NUM_STEPS)
     find.add_argument("--mode", default="exponential", choices=["exponential", "linear"])
     find.add_argument(
         "--smoothing", type=float, help="moving-average factor (default: 0.98 ** (300 / num-steps))"

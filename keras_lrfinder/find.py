@@ -13,6 +13,7 @@ import numpy as np
 from keras_lrfinder.callback import LRFinder, Verbose
 from keras_lrfinder.repeated import RepeatedLRFinderResult
 from keras_lrfinder.result import LRFinderResult
+from keras_lrfinder.smoothing import DEFAULT_NUM_STEPS
 from keras_lrfinder.state import capture_global_rngs, seed_global_rngs
 
 _MISSING = object()
@@ -26,7 +27,7 @@ def find_lr(
     batch_size: int | None = None,
     start_lr: float = 1e-7,
     end_lr: float = 10.0,
-    num_steps: int = 300,
+    num_steps: int = DEFAULT_NUM_STEPS,
     mode: str = "exponential",
     smoothing: float | None = None,
     divergence_threshold: float = 4.0,

@@ -156,8 +156,8 @@ class LRFinderResult(CurveReading, JsonFile):
         losses: The training loss of each step's batch, as computed in that
             step (not Keras's running mean).
         smoothing: The moving-average factor behind `smoothed_losses`
-            (0.98 for a curve made by hand: the smoothing of `find_lr`'s
-            default 300 steps).
+            (0.98 for a curve made by hand: the smoothing the rules were
+            designed with, on 300-step sweeps).
         stop_reason: `"completed"` (all steps ran), `"diverged"` (the smoothed
             loss blew up), `"non_finite"` (a loss was NaN or inf) or
             `"interrupted"` (training ended before the sweep did).

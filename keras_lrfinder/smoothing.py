@@ -7,8 +7,11 @@ from collections.abc import Iterable
 import numpy as np
 
 
+DEFAULT_NUM_STEPS = 1000  # find_lr's default sweep
+# The smoothing the suggestion rules were designed with, on 300-step sweeps;
+# also a curve's where its sweep is unknown (one made by hand), as fastai's.
 DEFAULT_SMOOTHING = 0.98
-DEFAULT_NUM_STEPS = 300  # find_lr's default sweep, the one DEFAULT_SMOOTHING is set for
+_DESIGN_NUM_STEPS = 300
 
 
 def smoothing_for(num_steps: int) -> float:
@@ -16,16 +19,19 @@ def smoothing_for(num_steps: int) -> float:
 
     The moving average weighs a loss k steps back by smoothing**k, so with
     0.98**(300 / num_steps) a loss a given share of the sweep back (a given
-    span of learning rates) weighs the same whatever the number of steps.
-    A fixed 0.98 would trail a 100-step sweep by about 50 steps, half of it,
-    and move every reading of the curve to higher rates.
+    span of learning rates) weighs the same whatever the number of steps,
+    and the rules read the curve as they did on the 300-step sweeps they
+    were designed on. A fixed 0.98 would trail a 100-step sweep by about 50
+    steps, half of it, and move every reading of the curve to higher rates;
+    on the default 1000 steps it would average a third as much of the sweep,
+    and leave the curve noisier.
 
     Example:
 
-    >>> round(smoothing_for(100), 3)
-    0.941
+    >>> round(smoothing_for(100), 3), round(smoothing_for(1000), 4)
+    (0.941, 0.994)
     """
-    return DEFAULT_SMOOTHING ** (DEFAULT_NUM_STEPS / num_steps)
+    return DEFAULT_SMOOTHING ** (_DESIGN_NUM_STEPS / num_steps)
 
 
 def validate_smoothing(smoothing: float) -> None:
@@ -44,7 +50,7 @@ class ExponentialMovingAverage:
 
     >>> ema = ExponentialMovingAverage(0.5)
     >>> ema.update(2.0), ema.update(4.0)
-    (2.0, 3.333333333333333)
+    (2.0, 3.3333333333333335)
     """
 
     def __init__(self, smoothing: float):

@@ -263,9 +263,12 @@ def consensus(
     curve that runs on for decades past its blow-up (recorded by hand, or
     with a `divergence_threshold` that never stops the range test) can
     look the same, and get `valley` alone and the warning.
-    Over all 173 tasks of the benchmark it moves less between runs than
-    any of its readings (a mean spread of 0.136 decades, against 0.164 for
-    `valley`, 0.241 for `minimum` and 0.247 for `knee`).
+    Over all 181 tasks of the benchmark, on 300-step range tests it moves
+    less between runs than any of its readings (a mean spread of 0.133
+    decades, against 0.161 for `valley`, 0.235 for `minimum` and 0.239 for
+    `knee`); on `find_lr`'s default 1000 steps every reading moves less,
+    `consensus` 0.070 decades (`knee` 0.064, `valley` 0.095, `minimum`
+    0.107; benchmarks/sweep_length.py).
     """
     validate_optimizer_kind(optimizer_kind)
     return _scaled_consensus(learning_rates, losses, _CONSENSUS_FACTORS[optimizer_kind])
@@ -371,10 +374,10 @@ def suggest_range(
     so the peak can be higher than a constant rate), but never above the
     rate of the lowest loss, past which the loss rises. `base_lr` is a
     quarter of `max_lr`, the lower bound Smith (2015, section 3.3) gives for
-    cyclical rates. In benchmarks/suggestion_quality.py (173 tasks, 300-step
+    cyclical rates. In benchmarks/suggestion_quality.py (181 tasks, 300-step
     range tests), one-cycle training peaking at this `max_lr` beat the
-    constant rate of `suggestion()` on 115 tasks (median loss 0.97 times its
-    loss), 100 of them among the 153 tasks written after this peak was chosen;
+    constant rate of `suggestion()` on 121 tasks (median loss 0.97 times its
+    loss), 106 of them among the 161 tasks written after this peak was chosen;
     it lost by a factor of 3.5 on a model that learns only above a
     threshold rate, below which its warm-up and annealing spend most steps.
     Peaking at a third of the rate of the lowest loss, chosen first on 14

@@ -98,7 +98,7 @@ def test_find_lr_shows_one_progress_line_then_why_it_stopped(executed):
     shown_step, num_steps = PROGRESS_LINE.fullmatch(progress).groups()
     stop_reason, steps_run, summary_num_steps = SUMMARY_LINE.fullmatch(summary).groups()
     assert shown_step == steps_run  # the bar ends where the run stopped
-    assert num_steps == summary_num_steps == "300"  # find_lr's default
+    assert num_steps == summary_num_steps == "1000"  # find_lr's default
     assert suggestion.startswith("Suggested learning rate: ")
 
 

@@ -38,7 +38,7 @@ def test_bad_smoothing_names_the_value(smoothing):
         ExponentialMovingAverage(smoothing)
 
 
-def test_the_smoothing_for_find_lrs_default_sweep_is_0_98():
+def test_a_300_step_sweep_gets_the_smoothing_the_rules_were_designed_with():
     assert smoothing_for(300) == 0.98
 
 
