@@ -20,9 +20,13 @@ Reported per length and rule, over all tasks, the never-seen ones and the
 last round: the median, mean and worst regret (the median over finder
 seeds), the tasks above HIGH_REGRET and the mean spread (std of
 log10(suggestion) over finder seeds); and how many steps the range tests ran
-before they stopped. The curves this script runs are cached in
+before they stopped. On the rounds in TRAINED_SPLITS (the one that decided
+the default sweep) `consensus`'s suggestions are also trained, on 300 steps
+by the benchmark and on 1000 by this script, and scored as the benchmark
+scores them. The curves this script runs are cached in
 benchmarks/results/sweep_length_curves.json (their losses, which are float32
-values, at float32's shortest decimal); `--tasks` limits the run (and then
+values, at float32's shortest decimal), its trainings in
+benchmarks/results/sweep_length_trainings.json; `--tasks` limits the run (and then
 leaves the markdown file alone). The table goes to stdout and to
 benchmarks/results/sweep_length.md. Run suggestion_quality.py first: tasks
 it has not run are left out.
@@ -46,6 +50,7 @@ from keras_lrfinder.smoothing import smoothing_for
 from keras_lrfinder.sweep import sweep_learning_rates
 
 CACHE = bench.RESULTS / "sweep_length_curves.json"
+TRAININGS = bench.RESULTS / "sweep_length_trainings.json"
 TABLE = bench.RESULTS / "sweep_length.md"
 COMMAND = "KERAS_BACKEND=jax OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sweep_length.py"
 LENGTHS = (300, 600, 1000)
@@ -53,6 +58,13 @@ RULES = ("consensus", "valley", "minimum", "knee")
 HIGH_REGRET = 1.3
 SPREAD = regret_report.SPREAD
 STEPS_RUN = " steps run"  # the suffix of a length's column of the median steps run
+START_LR, END_LR = 1e-7, 10.0  # the benchmark's sweep, find_lr's defaults
+# The round that decided the default sweep also gets `consensus`'s suggestions
+# on 1000 steps trained, as the benchmark trains its 300-step ones, so that it
+# can be scored by training on both lengths.
+TRAINED_SPLITS = ("held-out 23",)
+TRAINED_LENGTHS = (300, 1000)
+TRAINED = ", trained"  # the suffix of a trained regret's column
 
 
 def sweep(num_steps: int) -> dict[str, float]:
@@ -66,10 +78,12 @@ def curves(
 
     The benchmark's own where it runs that length (with the same smoothing).
     """
-    if f"{num_steps} steps" in bench.SWEEPS:
-        return [lab.curve(f"{num_steps} steps", seed) for seed in bench.FINDER_SEEDS]
+    name = f"{num_steps} steps"
+    if name in bench.SWEEPS:
+        assert bench.SWEEPS[name] == sweep(num_steps), name
+        return [lab.curve(name, seed) for seed in bench.FINDER_SEEDS]
     stored = cache.data["tasks"].setdefault(lab.task.name, {}).setdefault(str(num_steps), {})
-    rates = sweep_learning_rates(1e-7, 10.0, num_steps)
+    rates = sweep_learning_rates(START_LR, END_LR, num_steps)
     found = []
     for seed in bench.FINDER_SEEDS:
         if str(seed) not in stored:
@@ -115,7 +129,39 @@ def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
                 scored, functools.partial(suggestion, rule), found
             )
         row[f"{num_steps}{STEPS_RUN}"] = statistics.median(len(c.losses) for c in found)
+        if num_steps in TRAINED_LENGTHS:
+            row[column(num_steps, "consensus") + TRAINED] = (
+                trained_regret(lab, found, num_steps)
+                if lab.task.split in TRAINED_SPLITS
+                else math.nan
+            )
     return row
+
+
+@functools.cache
+def trainings_cache() -> bench.Cache:
+    return bench.Cache(TRAININGS, refresh=False)
+
+
+def trained_regret(
+    lab: bench.Lab, found: list[keras_lrfinder.LRFinderResult], num_steps: int
+) -> float:
+    """`consensus`'s regret trained at its suggestion on each curve, the median over them.
+
+    The benchmark's own trainings where it trains that length's suggestions.
+    """
+    suggestions = []
+    for curve in found:
+        try:
+            suggestions.append(curve.suggestion("consensus"))
+        except keras_lrfinder.NoSuggestionError:
+            suggestions.append(None)
+    trainer = lab
+    if f"{num_steps} steps" not in bench.SWEEPS:
+        trainer = bench.Lab(lab.task, trainings_cache())
+        # Both labs score a blown-up run as the same untrained model.
+        trainer.entry.setdefault("untrained", lab.untrained_score())
+    return bench.median_regret(trainer, suggestions, min(lab.grid().values()))
 
 
 def on_the_grid(scored: TaskCurves, grid: dict[float, float]) -> TaskCurves:
@@ -135,8 +181,10 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
         "",
         f"Command: `{COMMAND}`",
         "",
-        "Compute (the range tests this script ran, as cached): "
-        f"{cache.data['compute_seconds'] / 60:.1f} min. Range tests from 1e-7 to 10, "
+        "Compute (the range tests and trainings this script ran, as cached): "
+        f"{cache.data['compute_seconds'] / 60:.1f} min and "
+        f"{trainings_cache().data['compute_seconds'] / 60:.1f} min. "
+        f"Range tests from {START_LR:g} to {END_LR:g}, "
         f"smoothed with smoothing_for(num_steps), finder seeds {list(bench.FINDER_SEEDS)}; "
         "those of the lengths that benchmarks/suggestion_quality.py runs are its own. "
         "Regret read off its grid's "
@@ -161,6 +209,24 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
                     label, group, name, columns, HIGH_REGRET
                 )
                 lines.append(f"{row} {steps_run:.0f} |")
+    trained = [t for t in tasks if t.split in TRAINED_SPLITS]
+    if trained:
+        lines += [
+            "",
+            f"Trained at the suggestion, on {', '.join(TRAINED_SPLITS)} (`consensus`; the "
+            "median over finder seeds of the score at each suggestion, with the benchmark's "
+            "training seeds, over the grid's best):",
+            "",
+            f"| tasks | rule | median regret | mean regret | worst regret | worst task "
+            f"| tasks above {HIGH_REGRET} |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for num_steps in TRAINED_LENGTHS:
+            name = column(num_steps, "consensus") + TRAINED
+            label = ", ".join(TRAINED_SPLITS)
+            lines.append(
+                regret_report.summary_row(label, trained, name, columns[name], HIGH_REGRET)
+            )
     lines += ["", *regret_report.per_task_table(rows, tasks)]
     return "\n".join(lines) + "\n"
 

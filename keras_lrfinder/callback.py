@@ -14,15 +14,10 @@ from keras_lrfinder.divergence import has_diverged, validate_divergence_threshol
 from keras_lrfinder.interrupt import DeferredInterrupt
 from keras_lrfinder.optimizer_kinds import optimizer_kind
 from keras_lrfinder.result import LRFinderResult, StopReason
-from keras_lrfinder.smoothing import (
-    DEFAULT_NUM_STEPS,
-    ExponentialMovingAverage,
-    smoothing_for,
-    validate_smoothing,
-)
+from keras_lrfinder.smoothing import ExponentialMovingAverage, smoothing_for, validate_smoothing
 from keras_lrfinder.state import TrainingState
 from keras_lrfinder.suggest import NoSuggestionError
-from keras_lrfinder.sweep import sweep_learning_rates
+from keras_lrfinder.sweep import DEFAULT_NUM_STEPS, sweep_learning_rates
 from keras_lrfinder.sweep_patch import SweepPatch
 
 Verbose = Literal["auto", 0, 1, 2]

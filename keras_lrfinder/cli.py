@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from keras_lrfinder.smoothing import DEFAULT_NUM_STEPS
 from keras_lrfinder.suggest import DEFAULT_METHOD
+from keras_lrfinder.sweep import DEFAULT_NUM_STEPS
 
 BACKENDS = ("tensorflow", "jax", "torch")
 

@@ -13,8 +13,8 @@ import numpy as np
 from keras_lrfinder.callback import LRFinder, Verbose
 from keras_lrfinder.repeated import RepeatedLRFinderResult
 from keras_lrfinder.result import LRFinderResult
-from keras_lrfinder.smoothing import DEFAULT_NUM_STEPS
 from keras_lrfinder.state import capture_global_rngs, seed_global_rngs
+from keras_lrfinder.sweep import DEFAULT_NUM_STEPS
 
 _MISSING = object()
 

@@ -6,8 +6,6 @@ from collections.abc import Iterable
 
 import numpy as np
 
-
-DEFAULT_NUM_STEPS = 1000  # find_lr's default sweep
 # The smoothing the suggestion rules were designed with, on 300-step sweeps;
 # also a curve's where its sweep is unknown (one made by hand), as fastai's.
 DEFAULT_SMOOTHING = 0.98

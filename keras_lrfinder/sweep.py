@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 MODES = ("exponential", "linear")
+DEFAULT_NUM_STEPS = 1000  # find_lr's and LRFinder's; see the README for why
 
 
 def validate_sweep(start_lr: float, end_lr: float, num_steps: int, mode: str) -> None:

@@ -95,6 +95,13 @@ def one_line_error(capsys, *argv):
     return lines[0]
 
 
+def test_find_sweeps_find_lrs_default_1000_steps(capsys, tmp_path, saved_model, data_file):
+    out = tmp_path / "out"
+    code, _, _ = run(capsys, "find", saved_model, data_file, "--out", out, "--end-lr", 1e-2)
+    assert code == 0
+    assert len(json.loads((out / "lr_find.json").read_text())["losses"]) == 1000
+
+
 def test_a_missing_file_is_one_line(capsys, tmp_path, data_file):
     assert "No such file" in one_line_error(capsys, "find", tmp_path / "nope.keras", data_file)
     assert "No such file" in one_line_error(capsys, "plot", tmp_path / "nope.json")

@@ -222,6 +222,15 @@ def test_the_default_smoothing_follows_the_number_of_steps_and_the_stop_reads_it
     assert find_lr(mlp(), x, y, smoothing=0.98, **sweep).smoothing == 0.98
 
 
+def test_the_default_sweep_is_1000_steps_as_the_readme_says():
+    finder = LRFinder()
+    assert finder.num_steps == 1000 and finder.smoothing == smoothing_for(1000)
+    assert finder.learning_rates[0] == np.float32(1e-7) and finder.learning_rates[-1] == np.float32(10.0)
+    x, y = regression_data(num_samples=64)
+    result = find_lr(mlp(), x, y, batch_size=BATCH, end_lr=1e-6, verbose=0)
+    assert len(result.losses) == 1000 and result.smoothing == smoothing_for(1000)
+
+
 def test_stops_on_a_non_finite_loss_and_restores():
     x, y = regression_data()
     y[7 * BATCH + 3, 0] = np.nan
