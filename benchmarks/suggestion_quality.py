@@ -3143,7 +3143,8 @@ TASKS += [
 # linear models on the 22 tabular data sets with float inputs, the CNN with
 # BatchNorm and Dropout on the 12x12 image sets; ten optimizers; batch 64,
 # 5 epochs) shuffled with seed 23; the first eight not already in the
-# benchmark, at most two per family and data set.
+# benchmark, at most two per family and data set (benchmarks/random_round.py
+# --seed 23 --round "held-out 23" draws them again).
 TASKS += [
     Task(
         "cnn-bn-dropout-adamax-spot-brightness",
