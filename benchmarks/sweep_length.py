@@ -20,10 +20,9 @@ Reported per length and rule, over all tasks, the never-seen ones and the
 last round: the median, mean and worst regret (the median over finder
 seeds), the tasks above HIGH_REGRET and the mean spread (std of
 log10(suggestion) over finder seeds); and how many steps the range tests ran
-before they stopped. On the rounds in TRAINED_SPLITS (the one that decided
-the default sweep) `consensus`'s suggestions are also trained, on 300 steps
-by the benchmark and on 1000 by this script, and scored as the benchmark
-scores them. The curves this script runs are cached in
+before they stopped. `consensus`'s suggestions are also trained, on 300
+steps by the benchmark and on 1000 by this script, and scored as the
+benchmark scores them. The curves this script runs are cached in
 benchmarks/results/sweep_length_curves.json (their losses, which are float32
 values, at float32's shortest decimal), its trainings in
 benchmarks/results/sweep_length_trainings.json; `--tasks` limits the run (and then
@@ -59,10 +58,8 @@ HIGH_REGRET = 1.3
 SPREAD = regret_report.SPREAD
 STEPS_RUN = " steps run"  # the suffix of a length's column of the median steps run
 START_LR, END_LR = 1e-7, 10.0  # the benchmark's sweep, find_lr's defaults
-# The round that decided the default sweep also gets `consensus`'s suggestions
-# on 1000 steps trained, as the benchmark trains its 300-step ones, so that it
-# can be scored by training on both lengths.
-TRAINED_SPLITS = ("held-out 23",)
+# `consensus`'s suggestions on 1000 steps are trained, as the benchmark trains
+# its 300-step ones, so that the default can be scored by training on both.
 TRAINED_LENGTHS = (300, 1000)
 TRAINED = ", trained"  # the suffix of a trained regret's column
 
@@ -130,11 +127,7 @@ def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
             )
         row[f"{num_steps}{STEPS_RUN}"] = statistics.median(len(c.losses) for c in found)
         if num_steps in TRAINED_LENGTHS:
-            row[column(num_steps, "consensus") + TRAINED] = (
-                trained_regret(lab, found, num_steps)
-                if lab.task.split in TRAINED_SPLITS
-                else math.nan
-            )
+            row[column(num_steps, "consensus") + TRAINED] = trained_regret(lab, found, num_steps)
     return row
 
 
@@ -209,24 +202,21 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
                     label, group, name, columns, HIGH_REGRET
                 )
                 lines.append(f"{row} {steps_run:.0f} |")
-    trained = [t for t in tasks if t.split in TRAINED_SPLITS]
-    if trained:
-        lines += [
-            "",
-            f"Trained at the suggestion, on {', '.join(TRAINED_SPLITS)} (`consensus`; the "
-            "median over finder seeds of the score at each suggestion, with the benchmark's "
-            "training seeds, over the grid's best):",
-            "",
-            f"| tasks | rule | median regret | mean regret | worst regret | worst task "
-            f"| tasks above {HIGH_REGRET} |",
-            "|---|---|---|---|---|---|---|",
-        ]
+    lines += [
+        "",
+        "Trained at the suggestion (`consensus`; the median over finder seeds of the score at "
+        "each suggestion, with the benchmark's training seeds, over the grid's best):",
+        "",
+        f"| tasks | rule | median regret | mean regret | worst regret | worst task "
+        f"| tasks above {HIGH_REGRET} |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, group in regret_report.groups(tasks).items():
+        if not group:
+            continue
         for num_steps in TRAINED_LENGTHS:
             name = column(num_steps, "consensus") + TRAINED
-            label = ", ".join(TRAINED_SPLITS)
-            lines.append(
-                regret_report.summary_row(label, trained, name, columns[name], HIGH_REGRET)
-            )
+            lines.append(regret_report.summary_row(label, group, name, columns[name], HIGH_REGRET))
     lines += ["", *regret_report.per_task_table(rows, tasks)]
     return "\n".join(lines) + "\n"
 
