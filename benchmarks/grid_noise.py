@@ -59,7 +59,9 @@ def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     return row
 
 
-def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache) -> str:
+def report(
+    rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
+) -> list[str]:
     lines = [
         "# The grid search's luck: its best rate trained again on fresh seeds",
         "",
@@ -78,8 +80,7 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
                 regret_report.summary_row(label, group, column, regrets, TARGET)
                 for column, regrets in regret_report.by_column(rows).items()
             ]
-    lines += ["", *regret_report.per_task_table(rows, tasks)]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:

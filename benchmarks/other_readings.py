@@ -154,7 +154,9 @@ def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
     return row
 
 
-def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache) -> str:
+def report(
+    rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
+) -> list[str]:
     columns = regret_report.by_column(rows)
     lines = [
         "# Other readings of the range test",
@@ -167,9 +169,7 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
         "trainings by interpolation; spread: std of log10(suggestion) over finder seeds, in "
         "decades.",
         "",
-        f"| tasks | reading | median regret | mean regret | worst regret | worst task "
-        f"| tasks above {HIGH_REGRET} | mean spread |",
-        "|---|---|---|---|---|---|---|---|",
+        *regret_report.summary_header("reading", HIGH_REGRET, "mean spread"),
     ]
     validation_groups = {
         f"{label}, without sequence models": [t for t in group if has_validation_reading(t)]
@@ -186,8 +186,7 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
                 lines.append(
                     regret_report.summary_row_with_spread(label, group, name, columns, HIGH_REGRET)
                 )
-    lines += ["", *regret_report.per_task_table(rows, tasks)]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,12 +25,13 @@ def run(
     cache_path: Path,
     table_path: Path,
     task_row: Callable[[bench.Lab, bench.Cache], dict[str, float]],
-    report: Callable[[Rows, list[bench.Task], bench.Cache], str],
+    report: Callable[[Rows, list[bench.Task], bench.Cache], list[str]],
 ) -> None:
     """A script's main: a row per task that suggestion_quality.py has run, then its report.
 
-    `task_row` computes through its own cache at `cache_path`; the report goes
-    to stdout, and, unless `--tasks` limits the run, to `table_path`.
+    `task_row` computes through its own cache at `cache_path`; `report` gives
+    the lines above the per-task table. The report goes to stdout, and,
+    unless `--tasks` limits the run, to `table_path`.
     """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--tasks", help="comma-separated task names (default: all)")
@@ -39,7 +40,7 @@ def run(
     cache = bench.Cache(cache_path, refresh=False)
     tasks = reported_tasks(parser, args.tasks, benchmark)
     rows = {task.name: task_row(bench.Lab(task, benchmark), cache) for task in tasks}
-    table = report(rows, tasks, cache)
+    table = "\n".join([*report(rows, tasks, cache), "", *per_task_table(rows, tasks)]) + "\n"
     print(table)
     if not args.tasks:
         table_path.write_text(table)
@@ -61,6 +62,13 @@ def groups(tasks: list[bench.Task]) -> dict[str, list[bench.Task]]:
         bench.NEVER_SEEN_LABEL: [t for t in tasks if t.split in bench.NEVER_SEEN_SPLITS],
         last_round: [t for t in tasks if t.split == last_round],
     }
+
+
+def summary_header(what: str, above: float, *extra: str) -> list[str]:
+    """The header of `summary_row`'s table, with `extra` columns after its own."""
+    columns = ["tasks", what, "median regret", "mean regret", "worst regret", "worst task"]
+    columns += [f"tasks above {above}", *extra]
+    return ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
 
 
 def summary_row(

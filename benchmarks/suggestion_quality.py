@@ -3721,10 +3721,17 @@ def capped_below_the_blow_up(curve: keras_lrfinder.LRFinderResult, decades: floa
 
 def suggestions(lab: Lab, sweep: str, method: str) -> list[float | None]:
     """The rule's suggestion on each finder seed's curve; None where it gives none."""
+    return suggestions_on([lab.curve(sweep, seed) for seed in FINDER_SEEDS], method)
+
+
+def suggestions_on(
+    curves: list[keras_lrfinder.LRFinderResult], method: str
+) -> list[float | None]:
+    """The rule's suggestion on each curve; None where it gives none."""
     found: list[float | None] = []
-    for seed in FINDER_SEEDS:
+    for curve in curves:
         try:
-            found.append(suggestion_of(lab.curve(sweep, seed), method))
+            found.append(suggestion_of(curve, method))
         except NoSuggestionError:
             found.append(None)
     return found

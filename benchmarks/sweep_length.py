@@ -105,10 +105,6 @@ def curves(
     return found
 
 
-def suggestion(rule: str, curve: keras_lrfinder.LRFinderResult) -> float:
-    return curve.suggestion(rule)
-
-
 def column(num_steps: int, rule: str) -> str:
     return f"{rule}, {num_steps} steps"
 
@@ -123,7 +119,7 @@ def task_row(lab: bench.Lab, cache: bench.Cache) -> dict[str, float]:
         for rule in RULES:
             name = column(num_steps, rule)
             row[name], row[name + SPREAD] = regret_report.score(
-                scored, functools.partial(suggestion, rule), found
+                scored, functools.partial(bench.suggestion_of, method=rule), found
             )
         row[f"{num_steps}{STEPS_RUN}"] = statistics.median(len(c.losses) for c in found)
         if num_steps in TRAINED_LENGTHS:
@@ -143,12 +139,7 @@ def trained_regret(
 
     The benchmark's own trainings where it trains that length's suggestions.
     """
-    suggestions = []
-    for curve in found:
-        try:
-            suggestions.append(curve.suggestion("consensus"))
-        except keras_lrfinder.NoSuggestionError:
-            suggestions.append(None)
+    suggestions = bench.suggestions_on(found, "consensus")
     trainer = lab
     if f"{num_steps} steps" not in bench.SWEEPS:
         trainer = bench.Lab(lab.task, trainings_cache())
@@ -167,7 +158,9 @@ def on_the_grid(scored: TaskCurves, grid: dict[float, float]) -> TaskCurves:
     )
 
 
-def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache) -> str:
+def report(
+    rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
+) -> list[str]:
     columns = regret_report.by_column(rows)
     lines = [
         "# Sweep length: the rules on range tests of 300, 600 and 1000 steps",
@@ -185,9 +178,7 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
         "decades. Steps run: the median over tasks of each task's median over finder seeds "
         "(a range test stops where the loss blows up).",
         "",
-        f"| tasks | rule | median regret | mean regret | worst regret | worst task "
-        f"| tasks above {HIGH_REGRET} | mean spread | steps run |",
-        "|---|---|---|---|---|---|---|---|---|",
+        *regret_report.summary_header("rule", HIGH_REGRET, "mean spread", "steps run"),
     ]
     for label, group in regret_report.groups(tasks).items():
         if not group:
@@ -207,9 +198,7 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
         "Trained at the suggestion (`consensus`; the median over finder seeds of the score at "
         "each suggestion, with the benchmark's training seeds, over the grid's best):",
         "",
-        f"| tasks | rule | median regret | mean regret | worst regret | worst task "
-        f"| tasks above {HIGH_REGRET} |",
-        "|---|---|---|---|---|---|---|",
+        *regret_report.summary_header("rule", HIGH_REGRET),
     ]
     for label, group in regret_report.groups(tasks).items():
         if not group:
@@ -217,8 +206,7 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
         for num_steps in TRAINED_LENGTHS:
             name = column(num_steps, "consensus") + TRAINED
             lines.append(regret_report.summary_row(label, group, name, columns[name], HIGH_REGRET))
-    lines += ["", *regret_report.per_task_table(rows, tasks)]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:

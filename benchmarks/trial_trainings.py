@@ -97,7 +97,9 @@ def cost(tasks: list[bench.Task], length: str) -> float:
     return statistics.median(len(STEPS) * LENGTHS[length](task) / task.epochs for task in tasks)
 
 
-def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache) -> str:
+def report(
+    rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
+) -> list[str]:
     lines = [
         "# Trial trainings around the suggestion",
         "",
@@ -107,9 +109,7 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
         f"Trial rates: the suggestion x 10^{list(STEPS)}; finder seeds {list(bench.FINDER_SEEDS)}; "
         "regret read off benchmarks/suggestion_quality.py's cached trainings by interpolation.",
         "",
-        "| tasks | rate | median regret | mean regret | worst regret | worst task "
-        f"| tasks above {HIGH_REGRET} | cost (full trainings) |",
-        "|---|---|---|---|---|---|---|---|",
+        *regret_report.summary_header("rate", HIGH_REGRET, "cost (full trainings)"),
     ]
     for label, group in regret_report.groups(tasks).items():
         if not group:
@@ -119,8 +119,7 @@ def report(rows: regret_report.Rows, tasks: list[bench.Task], cache: bench.Cache
             spent = f"{cost(group, length):.1f}" if length in LENGTHS else "0"
             row = regret_report.summary_row(label, group, variant, regrets, HIGH_REGRET)
             lines.append(f"{row} {spent} |")
-    lines += ["", *regret_report.per_task_table(rows, tasks)]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
